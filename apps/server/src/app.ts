@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { ZHealth } from '@parta/contracts';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createAuthService, defaultAuthRateLimits, installAuthHooks, registerAuthRoutes, type AuthRateLimits } from './modules/auth/index.ts';
+import { registerDevOutboxRoutes } from './modules/dev/index.ts';
+import { createPeopleService, registerPeopleRoutes } from './modules/people/index.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config/index.ts';
+import type { Database } from './platform/db/index.ts';
+import { createMetrics, createOriginCheck, installErrorHandling, registerMetricsRoute } from './platform/http/index.ts';
+import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
+import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
+
+export type AppOptions = {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  bus?: EventBus;
+  logger?: FastifyServerOptions['logger'];
+  rateLimits?: AuthRateLimits;
+  heartbeatMs?: number;
+};
+
+/** apps/web/dist, reached the same way from src/ and dist/. */
+const defaultWebDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'content-security-policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+/**
+ * Builds the whole HTTP + WebSocket application on the given dependencies, without listening.
+ * main.ts calls it for the real server; integration tests call it with an in-memory database.
+ */
+export async function buildApp(options: AppOptions) {
+  const { config, database } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 256 * 1024,
+    trustProxy: config.trustProxy,
+    // Not "req-1": request ids stay unique across restarts and nodes in the logs.
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const metrics = createMetrics();
+  const origin = createOriginCheck({ publicUrl: config.publicUrl, isProduction: config.isProduction });
+  const bus = options.bus ?? createInProcessBus();
+  const eventLog = createEventLog({ db: database.db, bus, clock });
+
+  const outbox = config.isProduction ? null : createDevOutbox(app.log);
+  let mailer: Mailer;
+  if (config.smtpUrl) mailer = createSmtpMailer(config.smtpUrl, config.smtpFrom);
+  else if (outbox) mailer = outbox.mailer;
+  else throw new Error('SMTP_URL is required in production');
+  const sms: SmsSender | null = outbox?.sms ?? null;
+
+  const people = createPeopleService({ db: database.db, eventLog, clock });
+  const auth = createAuthService({
+    db: database.db,
+    clock,
+    mailer,
+    sms,
+    bus,
+    people,
+    onCodeSent: (channel) => metrics.codesSent.inc({ channel }),
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Parta API', version: '0.1.0', description: 'School communication platform. Errors: { error: { code, message, fields? } }.' },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const webDistDir = config.webDistDir ?? defaultWebDistDir;
+  const hasWebApp = existsSync(`${webDistDir}/index.html`);
+  installErrorHandling(app, {
+    // Client-side routes of the web app (/sign-in, /chats/…) get index.html.
+    fallback: (request, reply) =>
+      hasWebApp && request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')
+        ? reply.header('cache-control', 'no-cache').sendFile('index.html')
+        : null,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) void reply.header(name, value);
+  });
+
+  installAuthHooks(app, { auth, origin });
+  registerMetricsRoute(app, metrics);
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const noQuery = z.object({}).strict();
+  r.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], querystring: noQuery, response: { 200: ZHealth } } }, async () => ({ status: 'ok' as const }));
+  r.get(
+    '/readyz',
+    { schema: { summary: 'Readiness: the database answers', tags: ['ops'], querystring: noQuery, response: { 200: ZHealth, 503: ZHealth } } },
+    async (_request, reply) => {
+      try {
+        await Promise.race([database.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
+        return { status: 'ok' as const, checks: { database: 'ok' } };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable' as const, checks: { database: 'unreachable' } });
+      }
+    },
+  );
+  r.get('/api/openapi.json', { schema: { summary: 'This API description (OpenAPI 3)', tags: ['ops'], querystring: noQuery } }, async () => app.swagger());
+
+  registerAuthRoutes(app, { auth, isSecureCookie: config.publicUrl.startsWith('https:'), rateLimits: options.rateLimits ?? defaultAuthRateLimits });
+  registerPeopleRoutes(app, people);
+  if (outbox) registerDevOutboxRoutes(app, outbox);
+
+  const gateway = registerRealtimeGateway(app, {
+    bus,
+    eventLog,
+    isOriginAllowed: (request) => origin.isAllowed(request),
+    authenticate: async (request) => (request.identity ? { userId: request.identity.userId, sessionId: request.identity.sessionId } : null),
+    onConnectionCountChange: (count) => metrics.wsConnections.set(count),
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+
+  if (hasWebApp) {
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      wildcard: false,
+      // Hashed asset names never change content; index.html must always be revalidated.
+      setHeaders: (res, filePath) => res.setHeader('cache-control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
+  }
+
+  return { app, gateway, eventLog, outbox, services: { auth, people }, bus, metrics, hasWebApp };
+}
+
+export type ParApp = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './platform/config/index.ts';
+import { migrate, openConfiguredDatabase } from './platform/db/index.ts';
+
+/** Composition root: configuration → database → migrations → app → listen; and a graceful stop. */
+async function main() {
+  const startedAt = performance.now();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config.isProduction && !config.smtpUrl) {
+    console.error('Invalid configuration:\n  - SMTP_URL: required when NODE_ENV=production (sign-in codes are sent by e-mail)');
+    process.exit(2);
+  }
+
+  await mkdir(config.filesDir, { recursive: true });
+  const database = await openConfiguredDatabase(config);
+  const { applied } = await migrate(database);
+
+  const parta = await buildApp({ config, database });
+  const { app, services, eventLog } = parta;
+  if (applied.length > 0) app.log.info({ applied }, 'database migrations applied');
+
+  const isFirstStart = await services.people.ensureOperator(config.operatorEmail);
+
+  const pruneEvents = () =>
+    eventLog.prune(new Date(Date.now() - config.eventRetentionMs)).catch((error: unknown) => app.log.warn({ err: error }, 'event log pruning failed'));
+  const pruneTimer = setInterval(pruneEvents, 3_600_000);
+  pruneTimer.unref();
+
+  await app.listen({ host: config.host, port: config.port });
+  const url = config.publicUrl;
+  app.log.info({ url, database: database.kind, readyMs: Math.round(performance.now() - startedAt) }, 'Parta is ready');
+  if (!parta.hasWebApp) app.log.warn('the web app is not built (apps/web/dist is missing): run `npm run build`; the API works without it');
+  if (isFirstStart) {
+    const where = parta.outbox ? `The code appears in this log and at ${url}/dev/outbox.` : 'The code is sent by e-mail.';
+    console.log(
+      `\n  Parta is running at ${url}\n  First start: the platform operator account was created.\n  Sign in at ${url}/sign-in with the e-mail ${config.operatorEmail}. ${where}\n`,
+    );
+  }
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    app.log.info({ signal }, 'stopping: draining connections');
+    const forceExit = setTimeout(() => process.exit(1), 10_000);
+    forceExit.unref();
+    parta.gateway.closeAll();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,1 @@
+export { registerDevOutboxRoutes } from './dev.routes.ts';

@@ -1,0 +1,35 @@
+import type { TErrorCode } from '@parta/contracts';
+
+/**
+ * An error with a stable code and HTTP status, thrown by services and policies and turned into
+ * `{ error: { code, message, fields? } }` by the error handler. The message is localized there.
+ */
+export class AppError extends Error {
+  readonly code: TErrorCode;
+  readonly status: number;
+  readonly fields: Record<string, string> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  /** Values interpolated into the localized message, e.g. { attemptsLeft: 3 }. */
+  readonly params: Record<string, string | number>;
+
+  constructor(
+    status: number,
+    code: TErrorCode,
+    options: { fields?: Record<string, string>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
+  ) {
+    super(code);
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.fields = options.fields;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.params = options.params ?? {};
+  }
+}
+
+export const unauthenticated = () => new AppError(401, 'unauthenticated');
+export const forbidden = () => new AppError(403, 'forbidden');
+/** Also used for things of another organization: their existence is not revealed. */
+export const notFound = () => new AppError(404, 'not_found');
+export const invalidField = (field: string, message: string) => new AppError(400, 'validation_failed', { fields: { [field]: message } });
+export const rateLimited = (retryAfterSeconds: number) => new AppError(429, 'rate_limited', { retryAfterSeconds });

@@ -1,0 +1,95 @@
+import type { TApiError, TErrorCode } from '@parta/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from './app-error.ts';
+import { localizeError, pickLocale, type Locale } from './messages.ts';
+
+type ValidationIssue = { instancePath: string; keyword: string; message?: string; params?: Record<string, unknown> };
+
+const russianTypeNames: Record<string, string> = { string: 'строка', number: 'число', int: 'целое число', boolean: 'да или нет', object: 'объект', array: 'список' };
+
+/** Russian text for a zod issue; zod's own messages are English. */
+function describeInRussian(issue: ValidationIssue): string {
+  const p = issue.params ?? {};
+  switch (issue.keyword) {
+    case 'invalid_type':
+      return `ожидается ${russianTypeNames[String(p.expected)] ?? String(p.expected)}`;
+    case 'too_small':
+      return p.origin === 'string' ? `слишком коротко: не меньше ${String(p.minimum)} символов` : `слишком мало: не меньше ${String(p.minimum)}`;
+    case 'too_big':
+      return p.origin === 'string' ? `слишком длинно: не больше ${String(p.maximum)} символов` : `слишком много: не больше ${String(p.maximum)}`;
+    case 'invalid_format':
+      return 'неверный формат';
+    case 'unrecognized_keys':
+      return `лишние поля: ${Array.isArray(p.keys) ? p.keys.join(', ') : ''}`;
+    case 'invalid_value':
+      return 'недопустимое значение';
+    default:
+      return 'неверное значение';
+  }
+}
+
+/** Field path → message, localized to the request's language. Body fields are named by their path alone. */
+function describeFields(validation: ValidationIssue[], context: string | undefined, locale: Locale): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of validation) {
+    const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const prefix = context === 'body' ? '' : context === 'querystring' ? 'query' : context;
+    const key = [prefix, path].filter(Boolean).join('.') || 'body';
+    if (fields[key]) continue;
+    fields[key] = locale === 'ru' ? describeInRussian(issue) : (issue.message ?? 'invalid');
+  }
+  return fields;
+}
+
+function sendError(
+  reply: FastifyReply,
+  locale: Locale,
+  status: number,
+  code: TErrorCode,
+  extra: { fields?: Record<string, string>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
+) {
+  const body: TApiError = {
+    error: {
+      code,
+      message: localizeError(code, locale, { retryAfterSeconds: extra.retryAfterSeconds, ...extra.params }),
+      ...(extra.fields ? { fields: extra.fields } : {}),
+      ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+    },
+  };
+  if (extra.retryAfterSeconds !== undefined) void reply.header('retry-after', String(extra.retryAfterSeconds));
+  return reply.code(status).send(body);
+}
+
+/** Maps every thrown error to the API error shape; unknown errors are logged and answered as 500 without details. */
+export function installErrorHandling(app: FastifyInstance, options: { fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null } = {}) {
+  app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
+    const locale = pickLocale(request.headers['accept-language']);
+    if (error instanceof AppError) {
+      const extra: Parameters<typeof sendError>[4] = { params: error.params };
+      if (error.fields) extra.fields = error.fields;
+      if (error.retryAfterSeconds !== undefined) extra.retryAfterSeconds = error.retryAfterSeconds;
+      return sendError(reply, locale, error.status, error.code, extra);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return sendError(reply, locale, 400, 'validation_failed', {
+        fields: describeFields(error.validation, (error as { validationContext?: string }).validationContext, locale),
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) return sendError(reply, locale, 413, 'payload_too_large');
+    if (status === 415) return sendError(reply, locale, 415, 'unsupported_media_type');
+    if (status === 429) {
+      const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
+      return sendError(reply, locale, 429, 'rate_limited', { retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : 60 });
+    }
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, empty body with a JSON content type, bad content length, and the like.
+      return sendError(reply, locale, 400, 'validation_failed', { fields: { body: locale === 'ru' ? 'тело запроса не разобрано: нужен корректный JSON' : error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, locale, 500, 'internal');
+  });
+
+  app.setNotFoundHandler((request, reply) => options.fallback?.(request, reply) ?? sendError(reply, pickLocale(request.headers['accept-language']), 404, 'not_found'));
+}

@@ -1,0 +1,87 @@
+import { type TEventName, type TEventPayload } from '@parta/contracts';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { DB, Tx } from '../db/index.ts';
+import type { EventBus, UserEventMessage } from './bus.ts';
+
+export type StoredEvent = { seq: number; name: string; data: unknown; at: string };
+
+export type ReadSinceResult =
+  | { status: 'ok'; events: StoredEvent[]; latestSeq: number; hasMore: boolean }
+  /** The client's position cannot be served from the log (pruned, or from another database). */
+  | { status: 'resync'; latestSeq: number };
+
+export type EventLog = ReturnType<typeof createEventLog>;
+
+/**
+ * The durable per-user event log. Services append events inside their transaction; the events are
+ * published on the bus only after commit. Every recipient gets its own gap-free sequence number,
+ * so a reconnecting client can ask for exactly what it missed.
+ */
+export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clock }) {
+  const { db, bus, clock } = deps;
+
+  async function append<N extends TEventName>(tx: Tx, recipients: readonly string[], name: N, data: TEventPayload<N>): Promise<void> {
+    const userIds = [...new Set(recipients)].sort(); // sorted: counters are always locked in one order, so no deadlocks
+    if (userIds.length === 0) return;
+    const at = clock.now();
+    const counters = await tx.db
+      .insertInto('user_event_counters')
+      .values(userIds.map((userId) => ({ user_id: userId, last_seq: 1 })))
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_seq: sql`user_event_counters.last_seq + 1` }))
+      .returning(['user_id', 'last_seq'])
+      .execute();
+    const payload = JSON.stringify(data);
+    await tx.db
+      .insertInto('user_events')
+      .values(counters.map((c) => ({ user_id: c.user_id, seq: Number(c.last_seq), name, payload, created_at: at })))
+      .execute();
+    const messages: UserEventMessage[] = counters.map((c) => ({
+      kind: 'user-event',
+      userId: c.user_id,
+      seq: Number(c.last_seq),
+      name,
+      data,
+      at: at.toISOString(),
+    }));
+    tx.afterCommit(() => bus.publish(messages));
+  }
+
+  async function latestSeq(userId: string): Promise<number> {
+    const row = await db.selectFrom('user_event_counters').select('last_seq').where('user_id', '=', userId).executeTakeFirst();
+    return row ? Number(row.last_seq) : 0;
+  }
+
+  /** Events after `afterSeq`, oldest first, at most `limit`; or resync when the log no longer holds them. */
+  async function readSince(userId: string, afterSeq: number, limit = 500): Promise<ReadSinceResult> {
+    const latest = await latestSeq(userId);
+    if (afterSeq > latest) return { status: 'resync', latestSeq: latest };
+    if (afterSeq === latest) return { status: 'ok', events: [], latestSeq: latest, hasMore: false };
+    const rows = await db
+      .selectFrom('user_events')
+      .select(['seq', 'name', 'payload', 'created_at'])
+      .where('user_id', '=', userId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    const first = rows[0];
+    if (!first || Number(first.seq) !== afterSeq + 1) return { status: 'resync', latestSeq: latest };
+    const events = rows.map((row) => ({
+      seq: Number(row.seq),
+      name: row.name,
+      data: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+      at: new Date(row.created_at).toISOString(),
+    }));
+    const last = events[events.length - 1]!;
+    return { status: 'ok', events, latestSeq: latest, hasMore: last.seq < latest };
+  }
+
+  /** Deletes events older than the cutoff; clients further behind than that get a resync. */
+  async function prune(olderThan: Date): Promise<number> {
+    const result = await db.deleteFrom('user_events').where('created_at', '<', olderThan).executeTakeFirst();
+    return Number(result.numDeletedRows ?? 0);
+  }
+
+  return { append, latestSeq, readSince, prune };
+}

@@ -1,0 +1,208 @@
+import { closeCodes, heartbeatIntervalMs, realtimePath, ZClientMessage, type TServerMessage } from '@parta/contracts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { EventBus, UserEventMessage } from './bus.ts';
+import type { EventLog } from './event-log.ts';
+
+export type SocketIdentity = { userId: string; sessionId: string };
+
+export type GatewayDeps = {
+  bus: EventBus;
+  eventLog: EventLog;
+  /** Resolves the session from the request's cookie; null when signed out or expired. */
+  authenticate(request: FastifyRequest): Promise<SocketIdentity | null>;
+  isOriginAllowed(request: FastifyRequest): boolean;
+  onConnectionCountChange?(count: number): void;
+  heartbeatMs?: number;
+};
+
+/** How long a socket may take to say hello before it is closed. */
+const helloTimeoutMs = 10_000;
+/** Bytes queued on one socket before it is treated as a stalled consumer and closed (it resumes on reconnect). */
+const maxBufferedBytes = 4 * 1024 * 1024;
+/** A client further behind than this gets a resync instead of a replay. */
+const maxReplayEvents = 5_000;
+
+type Connection = {
+  socket: WebSocket;
+  identity: SocketIdentity;
+  /** Last seq sent to this client; null until hello. */
+  lastSentSeq: number | null;
+  /** Serializes replay and live delivery so events leave in seq order. */
+  queue: Promise<void>;
+  isAlive: boolean;
+  hasSaidHello: boolean;
+};
+
+export type Gateway = {
+  connectionCount(): number;
+  /** Closes every socket (graceful shutdown); clients reconnect elsewhere and resume. */
+  closeAll(): void;
+};
+
+export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps): Gateway {
+  const byUser = new Map<string, Set<Connection>>();
+  const all = new Set<Connection>();
+  const heartbeatMs = deps.heartbeatMs ?? heartbeatIntervalMs;
+
+  const send = (connection: Connection, message: TServerMessage) => {
+    if (connection.socket.readyState !== connection.socket.OPEN) return;
+    if (connection.socket.bufferedAmount > maxBufferedBytes) {
+      connection.socket.close(closeCodes.protocolError, 'too slow');
+      return;
+    }
+    connection.socket.send(JSON.stringify(message));
+  };
+
+  /** Sends everything after lastSentSeq from the durable log (replay, or filling a gap in live delivery). */
+  const catchUp = async (connection: Connection) => {
+    let replayed = 0;
+    for (;;) {
+      const from = connection.lastSentSeq ?? 0;
+      const result = await deps.eventLog.readSince(connection.identity.userId, from);
+      if (result.status === 'resync' || (result.status === 'ok' && replayed + (result.latestSeq - from) > maxReplayEvents)) {
+        connection.lastSentSeq = result.latestSeq;
+        send(connection, { type: 'resync', seq: result.latestSeq });
+        return;
+      }
+      for (const event of result.events) {
+        send(connection, { type: 'event', seq: event.seq, name: event.name, data: event.data, at: event.at });
+        connection.lastSentSeq = event.seq;
+        replayed += 1;
+      }
+      if (!result.hasMore) return;
+    }
+  };
+
+  const enqueue = (connection: Connection, work: () => Promise<void>) => {
+    connection.queue = connection.queue.then(work).catch((error: unknown) => {
+      app.log.warn({ err: error, userId: connection.identity.userId }, 'realtime delivery failed; closing socket so the client resumes');
+      connection.socket.close(closeCodes.protocolError, 'delivery failed');
+    });
+  };
+
+  const deliverLive = (connection: Connection, message: UserEventMessage) => {
+    enqueue(connection, async () => {
+      const last = connection.lastSentSeq;
+      if (last === null || message.seq <= last) return; // before hello, or already replayed
+      if (message.seq === last + 1) {
+        send(connection, { type: 'event', seq: message.seq, name: message.name, data: message.data, at: message.at });
+        connection.lastSentSeq = message.seq;
+        return;
+      }
+      await catchUp(connection); // a gap: read it from the log rather than skip
+    });
+  };
+
+  const unsubscribe = deps.bus.subscribe((message) => {
+    if (message.kind === 'user-event') {
+      for (const connection of byUser.get(message.userId) ?? []) deliverLive(connection, message);
+      return;
+    }
+    const revoked = new Set(message.sessionIds);
+    for (const connection of all) {
+      if (revoked.has(connection.identity.sessionId)) connection.socket.close(closeCodes.sessionRevoked, 'signed out');
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    const at = new Date().toISOString();
+    for (const connection of all) {
+      if (!connection.isAlive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.isAlive = false;
+      connection.socket.ping();
+      send(connection, { type: 'heartbeat', at });
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+
+  const identities = new WeakMap<FastifyRequest, SocketIdentity>();
+
+  app.get(
+    realtimePath,
+    {
+      websocket: true,
+      schema: {
+        summary: 'Real-time event stream (WebSocket upgrade; authenticated by the session cookie)',
+        tags: ['realtime'],
+        querystring: z.object({}).strict(),
+      },
+      preValidation: async (request, reply) => {
+        if (!deps.isOriginAllowed(request)) {
+          return reply.code(403).send({ error: { code: 'forbidden', message: 'Origin not allowed' } });
+        }
+        const identity = await deps.authenticate(request);
+        if (!identity) return reply.code(401).send({ error: { code: 'unauthenticated', message: 'Sign in first' } });
+        identities.set(request, identity);
+      },
+    },
+    (socket, request) => {
+      const identity = identities.get(request)!;
+      const connection: Connection = { socket, identity, lastSentSeq: null, queue: Promise.resolve(), isAlive: true, hasSaidHello: false };
+      all.add(connection);
+      let userConnections = byUser.get(identity.userId);
+      if (!userConnections) byUser.set(identity.userId, (userConnections = new Set()));
+      userConnections.add(connection);
+      deps.onConnectionCountChange?.(all.size);
+
+      const helloTimer = setTimeout(() => socket.close(closeCodes.protocolError, 'hello expected'), helloTimeoutMs);
+      socket.on('pong', () => {
+        connection.isAlive = true;
+      });
+      socket.on('message', (raw) => {
+        connection.isAlive = true;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw.toString());
+        } catch {
+          parsed = undefined;
+        }
+        const message = ZClientMessage.safeParse(parsed);
+        if (!message.success) {
+          send(connection, { type: 'error', code: 'validation_failed', message: 'Unknown or malformed message' });
+          return;
+        }
+        if (message.data.type === 'ping') {
+          send(connection, { type: 'pong' });
+          return;
+        }
+        if (connection.hasSaidHello) return; // hello is accepted once
+        connection.hasSaidHello = true;
+        clearTimeout(helloTimer);
+        const lastSeq = message.data.lastSeq;
+        enqueue(connection, async () => {
+          if (lastSeq === null) {
+            connection.lastSentSeq = await deps.eventLog.latestSeq(identity.userId);
+          } else {
+            connection.lastSentSeq = lastSeq;
+            await catchUp(connection);
+          }
+          send(connection, { type: 'ready', seq: connection.lastSentSeq });
+        });
+      });
+      socket.on('close', () => {
+        clearTimeout(helloTimer);
+        all.delete(connection);
+        userConnections.delete(connection);
+        if (userConnections.size === 0) byUser.delete(identity.userId);
+        deps.onConnectionCountChange?.(all.size);
+      });
+    },
+  );
+
+  return {
+    connectionCount: () => all.size,
+    closeAll() {
+      for (const connection of all) connection.socket.close(closeCodes.serverShutdown, 'server shutting down');
+    },
+  };
+}
