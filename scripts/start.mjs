@@ -2,7 +2,7 @@
 // database at start). Plain JavaScript that also runs on an older system Node, because on a fresh
 // clone the project's own Node 24 (node_modules/.bin/node) is not installed yet.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,7 +47,9 @@ if (webSources > newestMtime(path.join(web, 'dist', 'index.html'))) {
   run('npm', ['run', 'build', '-w', 'apps/web']);
 }
 
-// 3. Serve. The server applies migrations itself; signals are passed on for a graceful stop.
-const server = spawn(node, [path.join(root, 'apps', 'server', 'dist', 'main.js')], { cwd: root, stdio: 'inherit' });
+// 3. Serve, with the server's Node flags (apps/server/package.json "parta.nodeArgs"; why: docs/benchmarks.md).
+// The server applies migrations itself; signals are passed on for a graceful stop.
+const { nodeArgs } = JSON.parse(readFileSync(path.join(root, 'apps', 'server', 'package.json'), 'utf8')).parta;
+const server = spawn(node, [...nodeArgs, path.join(root, 'apps', 'server', 'dist', 'main.js')], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

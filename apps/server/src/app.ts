@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
-import { ZHealth } from '@parta/contracts';
+import { realtimePath, ZHealth } from '@parta/contracts';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -23,6 +23,9 @@ import type { Config } from './platform/config/index.ts';
 import type { Database } from './platform/db/index.ts';
 import { createMetrics, createOriginCheck, installErrorHandling, registerMetricsRoute } from './platform/http/index.ts';
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
+import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
+import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
+import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
 import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
 
 export type AppOptions = {
@@ -31,9 +34,15 @@ export type AppOptions = {
   clock?: Clock;
   bus?: EventBus;
   logger?: FastifyServerOptions['logger'];
-  rateLimits?: AuthRateLimits;
+  rateLimits?: AuthRateLimits & Partial<PublicFormRateLimits>;
+  /** Where uploaded files live; local disk under DATA_DIR/files by default. */
+  fileStore?: FileStore;
   heartbeatMs?: number;
 };
+
+/** Per client address, for forms anyone may submit without an account. */
+export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number };
+const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10 };
 
 /** apps/web/dist, reached the same way from src/ and dist/. */
 const defaultWebDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -77,6 +86,17 @@ export async function buildApp(options: AppOptions) {
   const sms: SmsSender | null = outbox?.sms ?? null;
 
   const people = createPeopleService({ db: database.db, eventLog, clock });
+  const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createLocalFileStore(config.filesDir), clock });
+  const organizations = createOrganizationsService({
+    db: database.db,
+    clock,
+    mailer,
+    people,
+    uploads,
+    publicUrl: config.publicUrl,
+    onMailFailed: (error, purpose) => app.log.error({ err: error, purpose }, 'e-mail could not be sent'),
+  });
+  const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
     clock,
@@ -85,6 +105,7 @@ export async function buildApp(options: AppOptions) {
     bus,
     people,
     onCodeSent: (channel) => metrics.codesSent.inc({ channel }),
+    onDeliveryFailed: (channel, error) => app.log.error({ err: error, channel }, 'sign-in code delivery failed'),
   });
 
   await app.register(cookie);
@@ -95,8 +116,16 @@ export async function buildApp(options: AppOptions) {
       openapi: '3.1.0',
       info: { title: 'Parta API', version: '0.1.0', description: 'School communication platform. Errors: { error: { code, message, fields? } }.' },
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // @fastify/websocket marks its routes `schema.hide`; the event stream is part of the API, so
+    // it is documented like any other route.
+    transform: (input) =>
+      jsonSchemaTransform(input.url === realtimePath && input.schema ? { ...input, schema: { ...input.schema, hide: false } } : input),
+    transformObject: (input) => {
+      const document = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, { requestBody?: unknown }>> };
+      const upload = document.paths?.[uploadPath]?.post;
+      if (upload) upload.requestBody = uploadRequestBody;
+      return document as ReturnType<typeof jsonSchemaTransformObject>;
+    },
   });
 
   const webDistDir = config.webDistDir ?? defaultWebDistDir;
@@ -134,6 +163,8 @@ export async function buildApp(options: AppOptions) {
 
   registerAuthRoutes(app, { auth, isSecureCookie: config.publicUrl.startsWith('https:'), rateLimits: options.rateLimits ?? defaultAuthRateLimits });
   registerPeopleRoutes(app, people);
+  registerUploadRoutes(app, { uploads, uploadsPerHour: publicFormLimits.uploadsPerHour });
+  registerOrganizationRoutes(app, { organizations, applicationsPerHour: publicFormLimits.applicationsPerHour });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {
@@ -154,7 +185,7 @@ export async function buildApp(options: AppOptions) {
     });
   }
 
-  return { app, gateway, eventLog, outbox, services: { auth, people }, bus, metrics, hasWebApp };
+  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations }, bus, metrics, hasWebApp };
 }
 
 export type ParApp = Awaited<ReturnType<typeof buildApp>>;

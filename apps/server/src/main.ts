@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config/index.ts';
 import { migrate, openConfiguredDatabase } from './platform/db/index.ts';
 
@@ -21,8 +20,9 @@ async function main() {
     process.exit(2);
   }
 
+  // The database opens (WebAssembly start-up for PGlite) while the HTTP layer's modules load.
   await mkdir(config.filesDir, { recursive: true });
-  const database = await openConfiguredDatabase(config);
+  const [database, { buildApp }] = await Promise.all([openConfiguredDatabase(config), import('./app.ts')]);
   const { applied } = await migrate(database);
 
   const parta = await buildApp({ config, database });

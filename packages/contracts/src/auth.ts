@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ZSingleLine } from './text.ts';
 
 /** An e-mail address or a phone number; the server decides which and normalizes it. */
-export const ZDestination = z.string().trim().min(3).max(254);
+export const ZDestination = ZSingleLine(3, 254);
 
 export const ZRequestCodeRequest = z
   .object({
@@ -57,7 +58,7 @@ export type TVerifyCodeResponse = z.infer<typeof ZVerifyCodeResponse>;
 
 export const ZUpdateMeRequest = z
   .object({
-    displayName: z.string().trim().min(1).max(100).optional(),
+    displayName: ZSingleLine(1, 100).optional(),
     locale: ZLocale.optional(),
   })
   .strict()

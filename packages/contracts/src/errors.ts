@@ -6,10 +6,14 @@ export const errorCodes = [
   'unauthenticated',
   'forbidden',
   'not_found',
+  /** The thing changed meanwhile (e.g. an application already reviewed). */
+  'conflict',
   'csrf_failed',
   'rate_limited',
   'code_invalid',
   'code_expired',
+  /** A sign-in code could not be handed to the mail or SMS provider; nothing was kept, ask again. */
+  'delivery_failed',
   'payload_too_large',
   'unsupported_media_type',
   'internal',

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { csrfCookieName, csrfHeaderName, sessionCookieName } from '@parta/contracts';
 import type { LightMyRequestResponse } from 'fastify';
@@ -38,13 +41,15 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 export async function startTestApp(overrides: Partial<AppOptions> & { env?: Record<string, string> } = {}) {
   const database = await openTestDatabase();
   const clock = createManualClock();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: '/tmp/parta-test-unused', ...overrides.env });
+  // Uploaded files go to a directory of this app's own, removed on close.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'parta-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, ...overrides.env });
   const parta = await buildApp({
     config,
     database,
     clock,
     logger: false,
-    rateLimits: { codeRequestsPerMinute: 10_000, verificationsPerMinute: 10_000 },
+    rateLimits: { codeRequestsPerMinute: 10_000, verificationsPerMinute: 10_000, uploadsPerHour: 10_000, applicationsPerHour: 10_000 },
     ...overrides,
   });
   await parta.app.ready();
@@ -56,6 +61,7 @@ export async function startTestApp(overrides: Partial<AppOptions> & { env?: Reco
     async close() {
       await parta.app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

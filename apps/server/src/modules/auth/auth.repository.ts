@@ -38,6 +38,11 @@ export async function supersedeCodes(db: Transaction<DB>, destination: string, n
     .execute();
 }
 
+/** Removes a code that never reached its recipient, so it neither counts nor blocks a new request. */
+export async function deleteCode(db: Executor, codeId: string) {
+  await db.deleteFrom('sign_in_codes').where('id', '=', codeId).execute();
+}
+
 export function insertCode(db: Transaction<DB>, values: { destination: string; channel: 'email' | 'phone'; codeHash: string; now: Date; expiresAt: Date }) {
   return db
     .insertInto('sign_in_codes')

@@ -55,13 +55,14 @@ export function createAuthService(deps: {
   bus: EventBus;
   people: PeopleService;
   onCodeSent?(channel: Destination['channel']): void;
+  onDeliveryFailed?(channel: Destination['channel'], error: unknown): void;
 }) {
   const { db, clock, mailer, sms, bus, people } = deps;
 
   function parseDestination(input: string): Destination {
     const destination = normalizeDestination(input);
-    if (!destination) throw invalidField('destination', 'not an e-mail address or phone number');
-    if (destination.channel === 'phone' && !sms) throw invalidField('destination', 'sign-in by phone is not available on this server; use e-mail');
+    if (!destination) throw invalidField('destination', { ru: 'это не адрес электронной почты и не номер телефона', en: 'not an e-mail address or phone number' });
+    if (destination.channel === 'phone' && !sms) throw invalidField('destination', { ru: 'вход по номеру телефона на этом сервере недоступен: укажите электронную почту', en: 'sign-in by phone is not available on this server; use e-mail' });
     return destination;
   }
 
@@ -70,7 +71,7 @@ export function createAuthService(deps: {
     const destination = parseDestination(input);
     const now = clock.now();
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await transaction(db, async (tx) => {
+    const inserted = await transaction(db, async (tx) => {
       const recent = await repository.listCodeSendTimes(tx.db, destination.value, new Date(now.getTime() - 3_600_000));
       const newest = recent[0];
       if (newest) {
@@ -82,7 +83,7 @@ export function createAuthService(deps: {
         throw rateLimited(Math.max(1, Math.ceil((oldest + 3_600_000 - now.getTime()) / 1000)));
       }
       await repository.supersedeCodes(tx.db, destination.value, now);
-      await repository.insertCode(tx.db, {
+      return repository.insertCode(tx.db, {
         destination: destination.value,
         channel: destination.channel,
         codeHash: hashCode(destination.value, code),
@@ -91,8 +92,16 @@ export function createAuthService(deps: {
       });
     });
     const texts = codeTexts[locale];
-    if (destination.channel === 'email') await mailer.send({ to: destination.value, subject: texts.subject, text: texts.email(code) });
-    else await sms!.send({ to: destination.value, text: texts.sms(code) });
+    try {
+      if (destination.channel === 'email') await mailer.send({ to: destination.value, subject: texts.subject, text: texts.email(code) });
+      else await sms!.send({ to: destination.value, text: texts.sms(code) });
+    } catch (error) {
+      // The provider refused or is down: the code must not exist (nobody can know it) nor count
+      // against the person's resend limits.
+      await repository.deleteCode(db, inserted.id);
+      deps.onDeliveryFailed?.(destination.channel, error);
+      throw new AppError(503, 'delivery_failed');
+    }
     deps.onCodeSent?.(destination.channel);
     return { status: 'sent', channel: destination.channel, destination: destination.value, expiresInSeconds: signInCodePolicy.lifetimeMs / 1000 };
   }

@@ -15,7 +15,7 @@ export function normalizeDestination(input: string): Destination | null {
     const email = trimmed.toLowerCase();
     return ZEmail.safeParse(email).success ? { channel: 'email', value: email } : null;
   }
-  if (!/^[+\d][\d\s()-]{5,24}$/.test(trimmed)) return null;
+  if (!/^[+\d(][\d\s()-]{5,24}$/.test(trimmed)) return null;
   const digits = trimmed.replace(/\D/g, '');
   // Russian habit: 8 9XX XXX-XX-XX means +7 9XX XXX-XX-XX.
   const candidate = !trimmed.startsWith('+') && digits.length === 11 && digits.startsWith('8') ? `+7${digits.slice(1)}` : trimmed;

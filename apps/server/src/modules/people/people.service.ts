@@ -29,10 +29,10 @@ export function createPeopleService(deps: { db: Kysely<DB>; eventLog: EventLog; 
   }
 
   /** The account a verified sign-in code belongs to; created on first sign-in. */
-  async function findOrCreateByContact(tx: Tx, channel: ContactChannel, value: string, locale: 'ru' | 'en') {
+  async function findOrCreateByContact(tx: Tx, channel: ContactChannel, value: string, locale: 'ru' | 'en', displayName?: string) {
     const existing = await findUserByContact(tx.db, channel, value);
     if (existing) return { user: existing, isNew: false };
-    const user = await insertUser(tx.db, { [channel]: value, locale });
+    const user = await insertUser(tx.db, { [channel]: value, locale, ...(displayName ? { displayName } : {}) });
     return { user, isNew: true };
   }
 

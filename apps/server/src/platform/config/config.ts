@@ -17,10 +17,21 @@ const ZUrl = (protocols: string[]) =>
 const ZConfigEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535').default(3000),
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be a whole number between 0 and 65535')
+    .transform(Number)
+    .pipe(z.number().min(0, 'must be between 0 and 65535').max(65535, 'must be between 0 and 65535'))
+    .default(3000),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   DATABASE_URL: ZUrl(['postgres:', 'postgresql:']).optional(),
-  REDIS_URL: ZUrl(['redis:', 'rediss:']).optional(),
+  // The Redis event bus arrives with multi-node support; until then a set REDIS_URL is refused
+  // (reported together with every other problem) rather than silently ignored.
+  REDIS_URL: z
+    .string()
+    .refine(() => false, 'the Redis event bus is not available yet in this version; unset REDIS_URL to use the in-process bus (one server node)')
+    .optional(),
   PUBLIC_URL: ZUrl(['http:', 'https:']).optional(),
   SMTP_URL: ZUrl(['smtp:', 'smtps:']).optional(),
   SMTP_FROM: z.string().trim().min(3).default('Парта <no-reply@parta.local>'),
@@ -63,8 +74,8 @@ export class ConfigError extends Error {
 
 /** Reads and validates configuration from an environment map (process.env by default). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "not set", as shells and .env files often leave them.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // Empty or blank strings mean "not set", as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = ZConfigEnv.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
@@ -76,11 +87,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
-  if (e.REDIS_URL) {
-    throw new ConfigError([
-      'REDIS_URL: the Redis event bus is not available yet in this version; unset REDIS_URL to use the in-process bus (one server node)',
-    ]);
-  }
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {

@@ -1,7 +1,10 @@
-import { PGlite } from '@electric-sql/pglite';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DB } from './schema.ts';
 
 /** Runs raw SQL scripts (several statements) inside one transaction; used by the migrator only. */
@@ -29,10 +32,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.kind === 'pglite' ? openPglite(options.dataDir) : openPostgres(options);
 }
 
+/**
+ * Creates a PGlite data directory in a short-lived child process. initdb runs in its own
+ * WebAssembly module that leaves ~500 MB behind in the process that ran it (WebAssembly memory
+ * never shrinks); in a child, that memory is returned the moment it exits.
+ */
+async function initializePgliteDataDir(dataDir: string): Promise<void> {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const script = `require(${JSON.stringify(entry)}).PGlite.create(${JSON.stringify(dataDir)}).then((db) => db.close()).catch((error) => { console.error(error); process.exit(1); });`;
+  try {
+    await promisify(execFile)(process.execPath, ['--input-type=commonjs', '-e', script], { timeout: 120_000 });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`could not create the embedded database in ${dataDir}${stderr ? `: ${stderr}` : ''}`, { cause: error });
+  }
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  // No dataDir means in-memory: used by tests, one fresh database per suite. PostgreSQL's default
-  // 128 MB of shared buffers would add ~100 MB to the process; the OS page cache serves reads anyway.
-  const client = await PGlite.create(dataDir, { postgresqlconf: 'shared_buffers = 16MB' });
+  // Imported here so a server on PostgreSQL never loads the WebAssembly build (and vice versa).
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  // No dataDir means in-memory: used by tests, one fresh database per suite.
+  if (dataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initializePgliteDataDir(dataDir);
+  // PostgreSQL's default 128 MB of shared buffers would be resident in this process; the OS page
+  // cache serves PGlite's reads anyway, so a few MB are enough (see docs/benchmarks.md, startup).
+  const client = await PGlite.create(dataDir, { postgresqlconf: 'shared_buffers = 4MB' });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   return {
     kind: 'pglite',
@@ -59,6 +82,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 }
 
 async function openPostgres(options: { url: string; schema?: string; maxConnections?: number }): Promise<Database> {
+  const { default: pgModule } = await import('pg');
   const poolConfig: pg.PoolConfig = {
     connectionString: options.url,
     max: options.maxConnections ?? 10,
@@ -68,7 +92,7 @@ async function openPostgres(options: { url: string; schema?: string; maxConnecti
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     poolConfig.options = `-c search_path=${options.schema}`;
   }
-  const pool = new pg.Pool(poolConfig);
+  const pool = new pgModule.Pool(poolConfig);
   // An idle client losing its server (restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);

@@ -60,7 +60,70 @@ export type UserEventsTable = {
   created_at: Timestamp;
 };
 
+export type OrganizationKind = 'region' | 'municipality' | 'school' | 'college' | 'centre';
+export type Role = 'administrator' | 'director' | 'teacher' | 'student' | 'parent';
+
+export type OrganizationsTable = {
+  id: Generated<string>;
+  kind: OrganizationKind;
+  name: string;
+  short_name: string;
+  inn: string | null;
+  address: Generated<string>;
+  parent_id: string | null;
+  created_at: GeneratedTimestamp;
+};
+
+export type MembershipsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  user_id: string;
+  role: Role;
+  verified_at: Timestamp | null;
+  verified_by: string | null;
+  created_at: GeneratedTimestamp;
+  ended_at: Timestamp | null;
+};
+
+export type FilesTable = {
+  id: Generated<string>;
+  purpose: string;
+  storage_key: string;
+  name: string;
+  content_type: string;
+  size: BigIntColumn;
+  sha256: string;
+  upload_token_hash: string | null;
+  uploaded_by: string | null;
+  created_at: GeneratedTimestamp;
+  claimed_at: Timestamp | null;
+};
+
+export type RegistrationApplicationsTable = {
+  id: Generated<string>;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  org_kind: OrganizationKind;
+  org_name: string;
+  org_short_name: string;
+  org_inn: string;
+  org_address: string;
+  org_parent_name: string | null;
+  admin_full_name: string;
+  admin_phone: string;
+  admin_email: string;
+  order_file_id: string;
+  submitted_at: GeneratedTimestamp;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  rejection_reason: string | null;
+  organization_id: string | null;
+};
+
 export type DB = {
+  organizations: OrganizationsTable;
+  memberships: MembershipsTable;
+  files: FilesTable;
+  registration_applications: RegistrationApplicationsTable;
   users: UsersTable;
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;

@@ -7,7 +7,7 @@ import type { TErrorCode } from '@parta/contracts';
 export class AppError extends Error {
   readonly code: TErrorCode;
   readonly status: number;
-  readonly fields: Record<string, string> | undefined;
+  readonly fields: Record<string, string | LocalizedText> | undefined;
   readonly retryAfterSeconds: number | undefined;
   /** Values interpolated into the localized message, e.g. { attemptsLeft: 3 }. */
   readonly params: Record<string, string | number>;
@@ -15,7 +15,7 @@ export class AppError extends Error {
   constructor(
     status: number,
     code: TErrorCode,
-    options: { fields?: Record<string, string>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
+    options: { fields?: Record<string, string | LocalizedText>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
   ) {
     super(code);
     this.name = 'AppError';
@@ -31,5 +31,7 @@ export const unauthenticated = () => new AppError(401, 'unauthenticated');
 export const forbidden = () => new AppError(403, 'forbidden');
 /** Also used for things of another organization: their existence is not revealed. */
 export const notFound = () => new AppError(404, 'not_found');
-export const invalidField = (field: string, message: string) => new AppError(400, 'validation_failed', { fields: { [field]: message } });
+/** A message in both languages; the error handler picks the request's. */
+export type LocalizedText = { ru: string; en: string };
+export const invalidField = (field: string, message: LocalizedText) => new AppError(400, 'validation_failed', { fields: { [field]: message } });
 export const rateLimited = (retryAfterSeconds: number) => new AppError(429, 'rate_limited', { retryAfterSeconds });

@@ -19,11 +19,18 @@ function describeInRussian(issue: ValidationIssue): string {
     case 'too_big':
       return p.origin === 'string' ? `слишком длинно: не больше ${String(p.maximum)} символов` : `слишком много: не больше ${String(p.maximum)}`;
     case 'invalid_format':
+      if (p.format === 'email') return 'неверный адрес электронной почты';
+      if (p.format === 'uuid') return 'неверный идентификатор';
       return 'неверный формат';
     case 'unrecognized_keys':
       return `лишние поля: ${Array.isArray(p.keys) ? p.keys.join(', ') : ''}`;
     case 'invalid_value':
       return 'недопустимое значение';
+    case 'custom': {
+      // Contracts attach a Russian message to their custom checks (see ruMessage in @parta/contracts).
+      const ru = (p.params as { ru?: unknown } | undefined)?.ru;
+      return typeof ru === 'string' ? ru : 'неверное значение';
+    }
     default:
       return 'неверное значение';
   }
@@ -61,13 +68,16 @@ function sendError(
   return reply.code(status).send(body);
 }
 
+/** PostgreSQL SQLSTATEs for text it cannot store: character_not_in_repertoire, untranslatable_character. */
+const unstorableTextCodes = new Set(['22021', '22P05']);
+
 /** Maps every thrown error to the API error shape; unknown errors are logged and answered as 500 without details. */
 export function installErrorHandling(app: FastifyInstance, options: { fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | null } = {}) {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const locale = pickLocale(request.headers['accept-language']);
     if (error instanceof AppError) {
       const extra: Parameters<typeof sendError>[4] = { params: error.params };
-      if (error.fields) extra.fields = error.fields;
+      if (error.fields) extra.fields = Object.fromEntries(Object.entries(error.fields).map(([field, text]) => [field, typeof text === 'string' ? text : text[locale]]));
       if (error.retryAfterSeconds !== undefined) extra.retryAfterSeconds = error.retryAfterSeconds;
       return sendError(reply, locale, error.status, error.code, extra);
     }
@@ -75,6 +85,11 @@ export function installErrorHandling(app: FastifyInstance, options: { fallback?:
       return sendError(reply, locale, 400, 'validation_failed', {
         fields: describeFields(error.validation, (error as { validationContext?: string }).validationContext, locale),
       });
+    }
+    if (typeof error.code === 'string' && unstorableTextCodes.has(error.code)) {
+      // Text the database cannot hold (a NUL byte, an invalid sequence) that slipped past a schema.
+      request.log.warn({ err: error }, 'text the database cannot store; add a ZSingleLine-style check to the contract');
+      return sendError(reply, locale, 400, 'validation_failed', { fields: { body: locale === 'ru' ? 'недопустимые символы в тексте' : 'the text contains characters that cannot be stored' } });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) return sendError(reply, locale, 413, 'payload_too_large');

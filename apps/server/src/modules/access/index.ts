@@ -1,0 +1,1 @@
+export { activeRoles, allowAnyone, requireAdministrator, requireMember, requireOperator, requireSignedIn } from './policies.ts';

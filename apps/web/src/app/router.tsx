@@ -1,0 +1,61 @@
+import type { EventRegistry } from '../platform/realtime/event-registry';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { SignInPage } from '../features/auth/SignInPage';
+import { WelcomePage } from '../features/auth/WelcomePage';
+import { HomePage } from '../features/home/HomePage';
+import { CurrentOrganizationProvider } from '../features/organization/current-organization';
+import { RegisterPage } from '../features/registration/RegisterPage';
+import { AuthLayout } from './AuthLayout';
+import { CrashScreen } from './CrashScreen';
+import { areas } from './navigation';
+import { NotFoundPage } from './NotFoundPage';
+import { RequireSession } from './RequireSession';
+import { SignedInRealtime } from './SignedInRealtime';
+import { AppShell } from './shell/AppShell';
+
+export function createRoutes(registry: EventRegistry): RouteObject[] {
+  return [
+    {
+      errorElement: <CrashScreen />,
+      children: [
+        {
+          element: <AuthLayout />,
+          children: [
+            { path: 'sign-in', element: <SignInPage /> },
+            // Public: anyone may apply to register an organization, signed in or not.
+            { path: 'register', element: <RegisterPage /> },
+            {
+              path: 'welcome',
+              element: (
+                <RequireSession allowUnnamed>
+                  <WelcomePage />
+                </RequireSession>
+              ),
+            },
+          ],
+        },
+        {
+          element: (
+            <RequireSession>
+              <SignedInRealtime registry={registry}>
+                <CurrentOrganizationProvider>
+                  <AppShell />
+                </CurrentOrganizationProvider>
+              </SignedInRealtime>
+            </RequireSession>
+          ),
+          children: [
+            { index: true, element: <HomePage /> },
+            ...areas.map(({ path, Page }) => ({ path: path.slice(1), element: <Page /> })),
+            // Inside the guard on purpose: unknown addresses are not revealed to signed-out visitors.
+            { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+export function createAppRouter(registry: EventRegistry) {
+  return createBrowserRouter(createRoutes(registry));
+}

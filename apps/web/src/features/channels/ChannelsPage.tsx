@@ -1,0 +1,6 @@
+import { ComingSoonPage } from '../coming-soon/ComingSoonPage';
+
+/** Placeholder until the channels feature is built (PRODUCT.md). */
+export function ChannelsPage() {
+  return <ComingSoonPage area="channels" />;
+}

@@ -1,0 +1,28 @@
+/** A wait shown to people: "0:42", "12:05", "1:00:00". Never negative. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.ceil(totalSeconds));
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = String(seconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}
+
+/** Time of day in the person's language, e.g. "14:35" / "2:35 PM". */
+export function formatTimeOfDay(date: Date, language: string): string {
+  return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+}
+
+/**
+ * A file size people read: "820 byte", "250 kB", "2,5 МБ" / "2.5 MB". Binary multiples (1 MB =
+ * 1024 × 1024 bytes), as the upload limits are set, so a 10 MB limit reads "10 MB".
+ */
+export function formatFileSize(bytes: number, language: string): string {
+  const size = Math.max(0, bytes);
+  const [value, unit] = size < 1024 ? [size, 'byte'] : size < 1024 * 1024 ? [size / 1024, 'kilobyte'] : [size / (1024 * 1024), 'megabyte'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: unit === 'megabyte' ? 1 : 0 }).format(value);
+}
+
+/** A moment in the person's language, e.g. "5 мар. 2026 г., 14:35" / "Mar 5, 2026, 2:35 PM". */
+export function formatDateTime(date: Date, language: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(date);
+}
