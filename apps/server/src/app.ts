@@ -25,6 +25,7 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
+import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
 import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
 
@@ -87,12 +88,14 @@ export async function buildApp(options: AppOptions) {
 
   const people = createPeopleService({ db: database.db, eventLog, clock });
   const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createLocalFileStore(config.filesDir), clock });
+  const school = createSchoolService({ db: database.db, clock, eventLog, people });
   const organizations = createOrganizationsService({
     db: database.db,
     clock,
     mailer,
     people,
     uploads,
+    school,
     publicUrl: config.publicUrl,
     onMailFailed: (error, purpose) => app.log.error({ err: error, purpose }, 'e-mail could not be sent'),
   });
@@ -165,6 +168,7 @@ export async function buildApp(options: AppOptions) {
   registerPeopleRoutes(app, people);
   registerUploadRoutes(app, { uploads, uploadsPerHour: publicFormLimits.uploadsPerHour });
   registerOrganizationRoutes(app, { organizations, applicationsPerHour: publicFormLimits.applicationsPerHour });
+  registerSchoolRoutes(app, { school });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

@@ -29,6 +29,11 @@ export const ZVerifyCodeRequest = z
   .object({
     destination: ZDestination,
     code: z.string().trim().regex(/^\d{6}$/, 'six digits'),
+    /**
+     * When the code opens several accounts (a parent's e-mail that also signs in their young
+     * children), the one chosen from `choose_account`.
+     */
+    accountId: z.uuid().optional(),
   })
   .strict()
   .meta({ id: 'VerifyCodeRequest' });
@@ -52,7 +57,14 @@ export const ZMe = z
 export type TMe = z.infer<typeof ZMe>;
 
 export const ZVerifyCodeResponse = z
-  .object({ me: ZMe, isNewAccount: z.boolean() })
+  .discriminatedUnion('status', [
+    z.object({ status: z.literal('signed_in'), me: ZMe, isNewAccount: z.boolean() }),
+    /**
+     * The code is right and opens several accounts: ask again with `accountId`. The code stays
+     * valid (until it expires) for that second request.
+     */
+    z.object({ status: z.literal('choose_account'), accounts: z.array(z.object({ id: z.uuid(), displayName: z.string(), isYoungStudent: z.boolean() })) }),
+  ])
   .meta({ id: 'VerifyCodeResponse' });
 export type TVerifyCodeResponse = z.infer<typeof ZVerifyCodeResponse>;
 

@@ -8,6 +8,12 @@ import { ZMe } from './auth.ts';
 export const eventPayloads = {
   /** The person's own profile changed (name, locale), e.g. in another tab. */
   'profile.updated': z.object({ me: ZMe }),
+  /** The person's roles or classes in an organization changed (joined, verified, moved, left). */
+  'membership.changed': z.object({ organizationId: z.uuid() }),
+  /** A join request waits for the recipient (an administrator or the class teacher). */
+  'joinRequest.created': z.object({ organizationId: z.uuid(), requestId: z.uuid() }),
+  /** The recipient's own join request was accepted or declined. */
+  'joinRequest.decided': z.object({ organizationId: z.uuid(), organizationName: z.string(), className: z.string().nullable(), status: z.enum(['accepted', 'declined']) }),
 } as const;
 
 export type TEventName = keyof typeof eventPayloads;

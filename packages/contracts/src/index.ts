@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './realtime.ts';
 export * from './health.ts';
 export * from './organizations.ts';
+export * from './school.ts';

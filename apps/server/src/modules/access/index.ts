@@ -1,1 +1,15 @@
-export { activeRoles, allowAnyone, requireAdministrator, requireMember, requireOperator, requireSignedIn } from './policies.ts';
+export {
+  activeRoles,
+  allowAnyone,
+  classPlaces,
+  isVerifiedTeacher,
+  requireAdministrator,
+  requireClassManager,
+  requireClassViewer,
+  requireMember,
+  requireOperator,
+  requireSignedIn,
+  requireStaff,
+  staffRoles,
+  type ClassPlace,
+} from './policies.ts';

@@ -99,9 +99,11 @@ export function registerAuthRoutes(
       const result = await deps.auth.verifyCode(request.body.destination, request.body.code, {
         userAgent: request.headers['user-agent'] ?? null,
         locale: localeOf(request),
+        accountId: request.body.accountId,
       });
+      if (result.status === 'choose_account') return result;
       setSessionCookies(reply, result.sessionToken, result.csrfToken);
-      return { me: result.me, isNewAccount: result.isNewAccount };
+      return { status: 'signed_in' as const, me: result.me, isNewAccount: result.isNewAccount };
     },
   );
 

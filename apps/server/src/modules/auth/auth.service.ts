@@ -6,7 +6,7 @@ import { transaction, type DB } from '../../platform/db/index.ts';
 import { AppError, forbidden, invalidField, rateLimited, type Identity, type Locale } from '../../platform/http/index.ts';
 import type { Mailer, SmsSender } from '../../platform/mail/index.ts';
 import type { EventBus } from '../../platform/realtime/index.ts';
-import { toMe, type PeopleService } from '../people/index.ts';
+import { toMe, type PeopleService, type UserRow } from '../people/index.ts';
 import * as repository from './auth.repository.ts';
 import { normalizeDestination, type Destination } from './destination.ts';
 
@@ -26,7 +26,9 @@ export const sessionPolicy = {
   touchIntervalMs: 5 * 60_000,
 } as const;
 
-export type SignInResult = TVerifyCodeResponse & { sessionToken: string; csrfToken: string };
+export type SignInResult =
+  | (Extract<TVerifyCodeResponse, { status: 'signed_in' }> & { sessionToken: string; csrfToken: string })
+  | Extract<TVerifyCodeResponse, { status: 'choose_account' }>;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -107,7 +109,7 @@ export function createAuthService(deps: {
   }
 
   /** Checks a code; on success finds or creates the account and opens a session. */
-  async function verifyCode(input: string, code: string, context: { userAgent: string | null; locale: Locale }): Promise<SignInResult> {
+  async function verifyCode(input: string, code: string, context: { userAgent: string | null; locale: Locale; accountId?: string | undefined }): Promise<SignInResult> {
     const destination = parseDestination(input);
     const now = clock.now();
     // A wrong attempt must be counted even though the request fails, so the transaction returns
@@ -126,8 +128,19 @@ export function createAuthService(deps: {
           failure: attemptsLeft > 0 ? new AppError(400, 'code_invalid', { params: { attemptsLeft } }) : new AppError(400, 'code_expired'),
         };
       }
+      // A parent's e-mail may also open their young children's accounts: the person picks one,
+      // and the code stays valid for that second request.
+      const accounts = await people.signInAccounts(tx.db, destination.channel, destination.value);
+      let chosen: UserRow | undefined;
+      if (context.accountId !== undefined) {
+        chosen = accounts.find((account) => account.id === context.accountId);
+        if (!chosen) return { failure: invalidField('accountId', { ru: 'этот код не открывает выбранную учётную запись', en: 'this code does not open that account' }) };
+      } else if (accounts.length > 1 || (accounts.length === 1 && accounts[0]!.guardian_email === destination.value && !accounts[0]!.email)) {
+        const choices = accounts.map((account) => ({ id: account.id, displayName: account.display_name, isYoungStudent: account.email === null && account.phone === null }));
+        return { result: { status: 'choose_account' as const, accounts: choices } };
+      }
       await repository.consumeCode(tx.db, active.id, now);
-      const { user, isNew } = await people.findOrCreateByContact(tx, destination.channel, destination.value, context.locale);
+      const { user, isNew } = chosen ? { user: chosen, isNew: false } : await people.findOrCreateByContact(tx, destination.channel, destination.value, context.locale);
       if (user.deactivated_at) return { failure: forbidden() };
       const sessionToken = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
@@ -139,7 +152,7 @@ export function createAuthService(deps: {
         now,
         expiresAt: new Date(now.getTime() + sessionPolicy.idleLifetimeMs),
       });
-      return { result: { me: toMe(user), isNewAccount: isNew, sessionToken, csrfToken } };
+      return { result: { status: 'signed_in' as const, me: toMe(user), isNewAccount: isNew, sessionToken, csrfToken } };
     });
     if ('failure' in outcome) throw outcome.failure;
     return outcome.result;

@@ -1,4 +1,4 @@
-import type { TApplication, TOrganization, TRole } from '@parta/contracts';
+import type { TApplication, TOrganization } from '@parta/contracts';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB, OrganizationKind, RegistrationApplicationsTable } from '../../platform/db/index.ts';
 
@@ -91,12 +91,8 @@ export function listAuthorities(db: Executor) {
   return db.selectFrom('organizations').select(['id', 'kind', 'name', 'short_name']).where('kind', 'in', ['region', 'municipality']).orderBy('short_name').execute();
 }
 
-export async function addMembership(db: Transaction<DB>, values: { organizationId: string; userId: string; role: TRole; now: Date }) {
-  await db
-    .insertInto('memberships')
-    .values({ organization_id: values.organizationId, user_id: values.userId, role: values.role, created_at: values.now })
-    .onConflict((oc) => oc.columns(['organization_id', 'user_id', 'role']).where('ended_at', 'is', null).doNothing())
-    .execute();
+export function findApplicationOrder(db: Executor, applicationId: string) {
+  return db.selectFrom('registration_applications').select('order_file_id').where('id', '=', applicationId).executeTakeFirst();
 }
 
 /** The organizations a person belongs to now, each with the roles they hold there. */

@@ -107,8 +107,8 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: { organiz
   );
 
   r.get(
-    '/api/organizations/:id',
-    { schema: { summary: 'One organization (members only; others get 404)', tags: ['organizations'], params: ZIdParams, querystring: noQuery, response: { 200: ZOrganization } } },
-    async (request) => organizations.getOrganization(request.identity, request.params.id),
+    '/api/organizations/:organizationId',
+    { schema: { summary: 'One organization (members only; others get 404)', tags: ['organizations'], params: z.object({ organizationId: z.uuid() }).strict(), querystring: noQuery, response: { 200: ZOrganization } } },
+    async (request) => organizations.getOrganization(request.identity, request.params.organizationId),
   );
 }

@@ -16,6 +16,7 @@ import type { Mailer } from '../../platform/mail/index.ts';
 import { requireMember } from '../access/index.ts';
 import { normalizeDestination } from '../auth/index.ts';
 import type { PeopleService } from '../people/index.ts';
+import type { SchoolService } from '../school/index.ts';
 import type { UploadsService } from '../uploads/index.ts';
 import * as repository from './organizations.repository.ts';
 
@@ -38,6 +39,8 @@ export function createOrganizationsService(deps: {
   mailer: Mailer;
   people: PeopleService;
   uploads: UploadsService;
+  /** Sets up a new organization (its staff room) and gives roles. */
+  school: Pick<SchoolService, 'setUpOrganization' | 'grantRole'>;
   publicUrl: string;
   /** Mail that could not be sent after a committed change: logged, never undoes the change. */
   onMailFailed(error: unknown, purpose: string): void;
@@ -86,7 +89,7 @@ export function createOrganizationsService(deps: {
   }
 
   async function orderOf(applicationId: string) {
-    const application = await db.selectFrom('registration_applications').select('order_file_id').where('id', '=', applicationId).executeTakeFirst();
+    const application = await repository.findApplicationOrder(db, applicationId);
     const file = application ? await uploads.read(application.order_file_id) : null;
     if (!file) throw notFound();
     return file;
@@ -117,7 +120,8 @@ export function createOrganizationsService(deps: {
         now,
       });
       const { user } = await people.findOrCreateByContact(tx, 'email', application.admin_email, 'ru', application.admin_full_name);
-      await repository.addMembership(tx.db, { organizationId: organization.id, userId: user.id, role: 'administrator', now });
+      await deps.school.setUpOrganization(tx, organization.id, application.org_kind);
+      await deps.school.grantRole(tx, organization.id, user.id, 'administrator');
       await repository.markReviewed(tx.db, applicationId, { status: 'approved', reviewedBy: operator.userId, now, organizationId: organization.id });
       tx.afterCommit(
         sendLater(

@@ -27,12 +27,13 @@ export function findUserByContact(db: Executor, channel: ContactChannel, value: 
   return db.selectFrom('users').selectAll().where(channel, '=', value).executeTakeFirst();
 }
 
-export function insertUser(db: Executor, values: { email?: string; phone?: string; displayName?: string; locale?: 'ru' | 'en'; isOperator?: boolean }) {
+export function insertUser(db: Executor, values: { email?: string; phone?: string; guardianEmail?: string; displayName?: string; locale?: 'ru' | 'en'; isOperator?: boolean }) {
   return db
     .insertInto('users')
     .values({
       email: values.email ?? null,
       phone: values.phone ?? null,
+      guardian_email: values.guardianEmail ?? null,
       display_name: values.displayName ?? '',
       locale: values.locale ?? 'ru',
       is_operator: values.isOperator ?? false,
@@ -57,4 +58,9 @@ export function updateUser(db: Executor, id: string, patch: { displayName?: stri
 export async function countUsers(db: Executor): Promise<number> {
   const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<string | number>().as('count')).executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+/** Young students whose codes go to this (parent's) e-mail, oldest first. */
+export function findGuardedUsers(db: Executor, guardianEmail: string) {
+  return db.selectFrom('users').selectAll().where('guardian_email', '=', guardianEmail).where('email', 'is', null).where('phone', 'is', null).orderBy('created_at').execute();
 }

@@ -1,10 +1,12 @@
 import type { TMe, TUpdateMeRequest } from '@parta/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { notFound } from '../../platform/http/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
-import { countUsers, findUserByContact, findUserById, insertUser, toMe, updateUser, type ContactChannel } from './people.repository.ts';
+import { countUsers, findGuardedUsers, findUserByContact, findUserById, insertUser, toMe, updateUser, type ContactChannel, type UserRow } from './people.repository.ts';
+
+type Executor = Kysely<DB> | Transaction<DB>;
 
 export type PeopleService = ReturnType<typeof createPeopleService>;
 
@@ -36,6 +38,42 @@ export function createPeopleService(deps: { db: Kysely<DB>; eventLog: EventLog; 
     return { user, isNew: true };
   }
 
+  /**
+   * A person named in a roster or added by an administrator: found by e-mail, then phone; a young
+   * student without either is found by their parent's e-mail and their name. A name is set only
+   * on an account that has none yet (a person's own choice of name wins).
+   */
+  async function findOrCreatePerson(tx: Tx, person: { displayName: string; email?: string | undefined; phone?: string | undefined; guardianEmail?: string | undefined }): Promise<{ user: UserRow; isNew: boolean }> {
+    const existing =
+      (person.email ? await findUserByContact(tx.db, 'email', person.email) : undefined) ??
+      (person.phone ? await findUserByContact(tx.db, 'phone', person.phone) : undefined) ??
+      (!person.email && !person.phone && person.guardianEmail
+        ? (await findGuardedUsers(tx.db, person.guardianEmail)).find((user) => user.display_name.toLocaleLowerCase('ru') === person.displayName.toLocaleLowerCase('ru'))
+        : undefined);
+    if (existing) {
+      if (!existing.display_name) {
+        const named = await updateUser(tx.db, existing.id, { displayName: person.displayName }, new Date());
+        return { user: named ?? existing, isNew: false };
+      }
+      return { user: existing, isNew: false };
+    }
+    if (!person.email && !person.phone && !person.guardianEmail) throw new Error('a person needs an e-mail, a phone or a guardian e-mail');
+    const user = await insertUser(tx.db, {
+      ...(person.email ? { email: person.email } : {}),
+      ...(person.phone && !person.email ? { phone: person.phone } : {}),
+      ...(!person.email && !person.phone && person.guardianEmail ? { guardianEmail: person.guardianEmail } : {}),
+      displayName: person.displayName,
+    });
+    return { user, isNew: true };
+  }
+
+  /** The accounts a code sent to this destination may open: the owner's, and young students' it guards. */
+  async function signInAccounts(db: Executor, channel: ContactChannel, value: string): Promise<UserRow[]> {
+    const own = await findUserByContact(db, channel, value);
+    const guarded = channel === 'email' ? await findGuardedUsers(db, value) : [];
+    return [...(own ? [own] : []), ...guarded];
+  }
+
   /** On first start with an empty database: the platform operator account. Returns true if it was created. */
   async function ensureOperator(email: string): Promise<boolean> {
     return transaction(db, async (tx) => {
@@ -45,5 +83,5 @@ export function createPeopleService(deps: { db: Kysely<DB>; eventLog: EventLog; 
     });
   }
 
-  return { getMe, updateMe, findOrCreateByContact, ensureOperator };
+  return { getMe, updateMe, findOrCreateByContact, findOrCreatePerson, signInAccounts, ensureOperator };
 }

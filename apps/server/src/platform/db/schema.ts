@@ -18,6 +18,8 @@ export type UsersTable = {
   deactivated_at: Timestamp | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** A young student's sign-in codes go to this parent's e-mail. */
+  guardian_email: string | null;
 };
 
 export type SignInCodesTable = {
@@ -119,7 +121,77 @@ export type RegistrationApplicationsTable = {
   organization_id: string | null;
 };
 
+export type ClassKind = 'class' | 'staff_room';
+/** How a person is in a class; 'staff' is the staff room «Учительская». */
+export type ClassPlace = 'student' | 'teacher' | 'class_teacher' | 'parent' | 'staff';
+export type InvitationRole = 'director' | 'teacher' | 'student' | 'parent';
+
+export type ClassesTable = {
+  id: Generated<string>;
+  organization_id: string;
+  kind: Generated<ClassKind>;
+  name: string;
+  grade: number | null;
+  academic_year: string;
+  created_at: GeneratedTimestamp;
+  archived_at: Timestamp | null;
+};
+
+export type ClassMembersTable = {
+  id: Generated<string>;
+  class_id: string;
+  user_id: string;
+  role: ClassPlace;
+  joined_at: Timestamp;
+  left_at: Timestamp | null;
+  left_reason: 'transferred' | 'graduated' | 'left' | 'removed' | null;
+};
+
+export type FamilyLinksTable = {
+  id: Generated<string>;
+  parent_id: string;
+  child_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  ended_at: Timestamp | null;
+};
+
+export type InvitationsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  class_id: string | null;
+  role: InvitationRole;
+  token_hash: string;
+  requires_approval: Generated<boolean>;
+  max_uses: number;
+  uses: Generated<number>;
+  expires_at: Timestamp;
+  created_by: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+};
+
+export type JoinRequestsTable = {
+  id: Generated<string>;
+  invitation_id: string;
+  organization_id: string;
+  class_id: string | null;
+  user_id: string;
+  role: InvitationRole;
+  note: Generated<string>;
+  status: Generated<'pending' | 'accepted' | 'declined'>;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+};
+
 export type DB = {
+  classes: ClassesTable;
+  class_members: ClassMembersTable;
+  family_links: FamilyLinksTable;
+  invitations: InvitationsTable;
+  join_requests: JoinRequestsTable;
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
   files: FilesTable;
