@@ -25,6 +25,7 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
+import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
 import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
@@ -42,8 +43,8 @@ export type AppOptions = {
 };
 
 /** Per client address, for forms anyone may submit without an account. */
-export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number };
-const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10 };
+export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number; invitationLinksPerMinute: number };
+const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10, invitationLinksPerMinute: 30 };
 
 /** apps/web/dist, reached the same way from src/ and dist/. */
 const defaultWebDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions) {
     publicUrl: config.publicUrl,
     onMailFailed: (error, purpose) => app.log.error({ err: error, purpose }, 'e-mail could not be sent'),
   });
+  const invitations = createInvitationsService({ db: database.db, clock, eventLog, school, publicUrl: config.publicUrl });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
@@ -169,6 +171,7 @@ export async function buildApp(options: AppOptions) {
   registerUploadRoutes(app, { uploads, uploadsPerHour: publicFormLimits.uploadsPerHour });
   registerOrganizationRoutes(app, { organizations, applicationsPerHour: publicFormLimits.applicationsPerHour });
   registerSchoolRoutes(app, { school });
+  registerInvitationRoutes(app, { invitations, previewsPerMinute: publicFormLimits.invitationLinksPerMinute });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

@@ -11,7 +11,7 @@ import type {
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB } from '../../platform/db/index.ts';
-import { AppError, invalidField, notFound, type Identity } from '../../platform/http/index.ts';
+import { conflict, invalidField, notFound, type Identity } from '../../platform/http/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
 import { requireMember } from '../access/index.ts';
 import { normalizeDestination } from '../auth/index.ts';
@@ -30,8 +30,6 @@ const allowedParents: Record<TOrganizationKind, readonly TOrganizationKind[]> = 
   college: ['municipality', 'region'],
   centre: ['municipality', 'region'],
 };
-
-const conflict = () => new AppError(409, 'conflict');
 
 export function createOrganizationsService(deps: {
   db: Kysely<DB>;

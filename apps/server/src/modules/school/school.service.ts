@@ -15,7 +15,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type ClassPlace, type DB, type Tx } from '../../platform/db/index.ts';
-import { AppError, invalidField, notFound, type Identity } from '../../platform/http/index.ts';
+import { conflict, invalidField, notFound, type Identity } from '../../platform/http/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
 import { requireAdministrator, requireClassViewer, requireMember, requireStaff, staffRoles } from '../access/index.ts';
 import { normalizeDestination } from '../auth/index.ts';
@@ -27,7 +27,7 @@ export type SchoolService = ReturnType<typeof createSchoolService>;
 /** The staff room every school has; all staff are in it. */
 export const staffRoomName = 'Учительская';
 const kindsWithClasses: readonly TOrganizationKind[] = ['school', 'college', 'centre'];
-const conflict = (ru: string, en: string) => new AppError(409, 'conflict', { params: { ru, en } });
+const conflictSaying = (ru: string, en: string) => conflict({ ru, en });
 
 export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; people: PeopleService }) {
   const { db, clock, eventLog, people } = deps;
@@ -183,7 +183,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
     const row = await transaction(db, async (tx) => {
       const current = await repository.findClass(tx.db, organizationId, classId);
       if (!current) throw notFound();
-      if (current.kind === 'staff_room') throw conflict('«Учительскую» нельзя переименовать', 'the staff room cannot be changed');
+      if (current.kind === 'staff_room') throw conflictSaying('«Учительскую» нельзя переименовать', 'the staff room cannot be changed');
       const name = patch.name ?? current.name;
       const academicYear = patch.academicYear ?? current.academic_year;
       const clash = await repository.findClassByName(tx.db, organizationId, academicYear, name);
@@ -287,7 +287,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       const roles = await requireTarget(tx, organizationId, userId);
       if (!roles.some((row) => row.role === role)) throw notFound();
       if (role === 'administrator' && (await repository.administratorIds(tx.db, organizationId)).length <= 1) {
-        throw conflict('нельзя снять последнего администратора: сначала назначьте другого', 'the last administrator cannot step down: appoint another first');
+        throw conflictSaying('нельзя снять последнего администратора: сначала назначьте другого', 'the last administrator cannot step down: appoint another first');
       }
       const now = clock.now();
       await repository.endMembership(tx.db, { organizationId, userId, role, now });
@@ -307,7 +307,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
     const admin = await requireAdministrator(db, identity, organizationId);
     await transaction(db, async (tx) => {
       const roles = await requireTarget(tx, organizationId, userId);
-      if (!roles.some((row) => row.role === 'teacher')) throw conflict('подтвердить можно только статус педагога', 'only a teacher’s status can be confirmed');
+      if (!roles.some((row) => row.role === 'teacher')) throw conflictSaying('подтвердить можно только статус педагога', 'only a teacher’s status can be confirmed');
       await repository.setVerification(tx.db, { organizationId, userId, verifiedBy: verified ? admin.identity.userId : null, now: verified ? clock.now() : null });
       await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
     });
@@ -325,7 +325,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
         const target = await repository.findClass(tx.db, organizationId, move.classId);
         if (!target || target.kind !== 'class') throw invalidField('classId', { ru: 'такого класса нет', en: 'no such class' });
         const current = await repository.placesInOrganization(tx.db, organizationId, [userId]);
-        if (current.some((place) => place.id === target.id && place.role === 'student')) throw conflict('ученик уже в этом классе', 'the student is in this class already');
+        if (current.some((place) => place.id === target.id && place.role === 'student')) throw conflictSaying('ученик уже в этом классе', 'the student is in this class already');
         await repository.leaveClasses(tx.db, { organizationId, userId, now, reason: 'transferred', roles: ['student'] });
         await repository.addToClass(tx.db, { classId: target.id, userId, role: 'student', now });
       } else {
@@ -357,7 +357,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       if (!target || target.kind !== 'class') throw invalidField('classId', { ru: 'такого класса нет', en: 'no such class' });
       const { user } = await people.findOrCreatePerson(tx, { displayName: input.displayName, email: input.email, phone: phone?.value, guardianEmail: input.guardianEmail });
       const current = await repository.placesInOrganization(tx.db, organizationId, [user.id]);
-      if (current.some((place) => place.role === 'student' && place.id !== target.id)) throw conflict('этот ученик уже учится в другом классе: используйте перевод', 'this student is in another class already: transfer them');
+      if (current.some((place) => place.role === 'student' && place.id !== target.id)) throw conflictSaying('этот ученик уже учится в другом классе: используйте перевод', 'this student is in another class already: transfer them');
       await grantRole(tx, organizationId, user.id, 'student');
       await placeInClass(tx, organizationId, target.id, user.id, 'student');
       if (input.guardianEmail && !input.email && !phone) {

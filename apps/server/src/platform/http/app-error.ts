@@ -11,11 +11,13 @@ export class AppError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** Values interpolated into the localized message, e.g. { attemptsLeft: 3 }. */
   readonly params: Record<string, string | number>;
+  /** A message more precise than the code's usual one, in both languages. */
+  readonly detail: LocalizedText | undefined;
 
   constructor(
     status: number,
     code: TErrorCode,
-    options: { fields?: Record<string, string | LocalizedText>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
+    options: { fields?: Record<string, string | LocalizedText>; retryAfterSeconds?: number; params?: Record<string, string | number>; detail?: LocalizedText } = {},
   ) {
     super(code);
     this.name = 'AppError';
@@ -24,6 +26,7 @@ export class AppError extends Error {
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.params = options.params ?? {};
+    this.detail = options.detail;
   }
 }
 
@@ -33,5 +36,7 @@ export const forbidden = () => new AppError(403, 'forbidden');
 export const notFound = () => new AppError(404, 'not_found');
 /** A message in both languages; the error handler picks the request's. */
 export type LocalizedText = { ru: string; en: string };
+/** 409: the thing changed meanwhile or the action does not fit its state; say which. */
+export const conflict = (detail?: LocalizedText) => new AppError(409, 'conflict', detail ? { detail } : {});
 export const invalidField = (field: string, message: LocalizedText) => new AppError(400, 'validation_failed', { fields: { [field]: message } });
 export const rateLimited = (retryAfterSeconds: number) => new AppError(429, 'rate_limited', { retryAfterSeconds });

@@ -54,12 +54,12 @@ function sendError(
   locale: Locale,
   status: number,
   code: TErrorCode,
-  extra: { fields?: Record<string, string>; retryAfterSeconds?: number; params?: Record<string, string | number> } = {},
+  extra: { fields?: Record<string, string>; retryAfterSeconds?: number; params?: Record<string, string | number>; detail?: string } = {},
 ) {
   const body: TApiError = {
     error: {
       code,
-      message: localizeError(code, locale, { retryAfterSeconds: extra.retryAfterSeconds, ...extra.params }),
+      message: extra.detail ?? localizeError(code, locale, { retryAfterSeconds: extra.retryAfterSeconds, ...extra.params }),
       ...(extra.fields ? { fields: extra.fields } : {}),
       ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
     },
@@ -79,6 +79,7 @@ export function installErrorHandling(app: FastifyInstance, options: { fallback?:
       const extra: Parameters<typeof sendError>[4] = { params: error.params };
       if (error.fields) extra.fields = Object.fromEntries(Object.entries(error.fields).map(([field, text]) => [field, typeof text === 'string' ? text : text[locale]]));
       if (error.retryAfterSeconds !== undefined) extra.retryAfterSeconds = error.retryAfterSeconds;
+      if (error.detail) extra.detail = error.detail[locale];
       return sendError(reply, locale, error.status, error.code, extra);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

@@ -1,4 +1,4 @@
-export { AppError, unauthenticated, forbidden, notFound, invalidField, rateLimited, type LocalizedText } from './app-error.ts';
+export { AppError, unauthenticated, forbidden, notFound, conflict, invalidField, rateLimited, type LocalizedText } from './app-error.ts';
 export { installErrorHandling } from './error-handler.ts';
 export { localizeError, pickLocale, type Locale } from './messages.ts';
 export { createOriginCheck, type OriginCheck } from './origin.ts';
