@@ -27,6 +27,7 @@ import { createLocalFileStore, type FileStore } from './platform/files/index.ts'
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
+import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
 import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
 
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions) {
     onMailFailed: (error, purpose) => app.log.error({ err: error, purpose }, 'e-mail could not be sent'),
   });
   const invitations = createInvitationsService({ db: database.db, clock, eventLog, school, publicUrl: config.publicUrl });
+  const roster = createRosterService({ db: database.db, clock, school, people });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
@@ -172,6 +174,7 @@ export async function buildApp(options: AppOptions) {
   registerOrganizationRoutes(app, { organizations, applicationsPerHour: publicFormLimits.applicationsPerHour });
   registerSchoolRoutes(app, { school });
   registerInvitationRoutes(app, { invitations, previewsPerMinute: publicFormLimits.invitationLinksPerMinute });
+  registerRosterRoutes(app, { roster });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

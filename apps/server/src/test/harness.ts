@@ -83,12 +83,22 @@ function cookieValue(response: LightMyRequestResponse, name: string): string {
 }
 
 let counter = 0;
-/** Signs a new (or existing) person in through the real code flow. */
-export async function signIn(app: TestApp, destination = `user${++counter}.${randomBytes(3).toString('hex')}@school.test`): Promise<SignedIn> {
+/**
+ * Signs a new (or existing) person in through the real code flow. When the code opens several
+ * accounts (a parent's e-mail also signs in their young children), `accountId` picks one; by
+ * default the address's own account.
+ */
+export async function signIn(app: TestApp, destination = `user${++counter}.${randomBytes(3).toString('hex')}@school.test`, accountId?: string): Promise<SignedIn> {
   const sent = await app.app.inject({ method: 'POST', url: '/api/auth/code', payload: { destination } });
   if (sent.statusCode !== 200) throw new Error(`code request failed: ${sent.body}`);
   app.clock.advance(31_000); // past the resend interval, so the same person can sign in again in a test
-  const verified = await app.app.inject({ method: 'POST', url: '/api/auth/verify', payload: { destination, code: latestCode(app, sent.json().destination) } });
+  const code = latestCode(app, sent.json().destination);
+  let verified = await app.app.inject({ method: 'POST', url: '/api/auth/verify', payload: { destination, code } });
+  if (verified.statusCode === 200 && verified.json().status === 'choose_account') {
+    const accounts: { id: string; isYoungStudent: boolean }[] = verified.json().accounts;
+    const chosen = accountId ?? accounts.find((account) => !account.isYoungStudent)?.id ?? accounts[0]!.id;
+    verified = await app.app.inject({ method: 'POST', url: '/api/auth/verify', payload: { destination, code, accountId: chosen } });
+  }
   if (verified.statusCode !== 200) throw new Error(`verify failed: ${verified.body}`);
   const sessionToken = cookieValue(verified, sessionCookieName);
   const csrfToken = cookieValue(verified, csrfCookieName);

@@ -26,6 +26,8 @@ export type SchoolService = ReturnType<typeof createSchoolService>;
 
 /** The staff room every school has; all staff are in it. */
 export const staffRoomName = 'Учительская';
+/** Names compared as people read them: case and «ё»/«е» do not matter. */
+const searchable = (text: string) => text.toLocaleLowerCase('ru').replaceAll('ё', 'е');
 const kindsWithClasses: readonly TOrganizationKind[] = ['school', 'college', 'centre'];
 const conflictSaying = (ru: string, en: string) => conflict({ ru, en });
 
@@ -228,8 +230,8 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
     if (query.role) members = members.filter((member) => member.roles.includes(query.role!));
     if (query.pendingVerification === 'true') members = members.filter((member) => member.verificationPending);
     if (query.q) {
-      const needle = query.q.toLocaleLowerCase('ru');
-      members = members.filter((member) => member.displayName.toLocaleLowerCase('ru').includes(needle));
+      const needle = searchable(query.q);
+      members = members.filter((member) => searchable(member.displayName).includes(needle));
     }
     return members;
   }
