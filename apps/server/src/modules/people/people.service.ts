@@ -58,9 +58,10 @@ export function createPeopleService(deps: { db: Kysely<DB>; eventLog: EventLog; 
       return { user: existing, isNew: false };
     }
     if (!person.email && !person.phone && !person.guardianEmail) throw new Error('a person needs an e-mail, a phone or a guardian e-mail');
+    // Both contacts when given (the lookup above found neither, so both are free).
     const user = await insertUser(tx.db, {
       ...(person.email ? { email: person.email } : {}),
-      ...(person.phone && !person.email ? { phone: person.phone } : {}),
+      ...(person.phone ? { phone: person.phone } : {}),
       ...(!person.email && !person.phone && person.guardianEmail ? { guardianEmail: person.guardianEmail } : {}),
       displayName: person.displayName,
     });

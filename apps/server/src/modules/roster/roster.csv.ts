@@ -26,8 +26,8 @@ export type RosterEntry = {
   /** A parent row: the children as written in «Ребёнок», then their student rows. */
   childNames: string[];
   children: RosterEntry[];
-  /** A student without contacts of their own: the e-mail of a parent in the file. */
-  guardianEmail: string | undefined;
+  /** A student without contacts of their own: the e-mails of their parents in the file, in file order. */
+  guardianEmails: string[];
   errors: LocalizedText[];
 };
 
@@ -170,7 +170,7 @@ function readRow(line: number, cells: string[], columns: Map<Column, number>): R
     else error('не указана роль', 'the role is missing');
   }
 
-  const displayName = cell('displayName').replace(/\s+/g, ' ');
+  const displayName = cell('displayName').replace(/\s+/g, ' ').trim();
   if (!ZDisplayName.safeParse(displayName).success) error('ФИО: от 3 до 150 символов', 'full name: 3 to 150 characters');
 
   const contact = (column: 'email' | 'phone') => {
@@ -198,7 +198,7 @@ function readRow(line: number, cells: string[], columns: Map<Column, number>): R
   if (role === 'parent' && childNames.length === 0) error('укажите ребёнка (ФИО ученика из этого файла)', 'name the child (a student’s full name from this file)');
   if (role && role !== 'parent' && childNames.length > 0) error('столбец «Ребёнок» заполняется только у родителей', 'only parent rows have a child');
 
-  return { line, className, grade, role, displayName, email, phone, childNames, children: [], guardianEmail: undefined, errors };
+  return { line, className, grade, role, displayName, email, phone, childNames, children: [], guardianEmails: [], errors };
 }
 
 const sameClass = (a: RosterEntry, b: RosterEntry) => nameKey(a.className) === nameKey(b.className);
@@ -237,8 +237,8 @@ function checkAcrossRows(entries: RosterEntry[]): void {
 
   for (const student of students.values()) {
     if (student.email || student.phone || student.errors.length > 0) continue;
-    student.guardianEmail = parents.find((parent) => parent.errors.length === 0 && parent.email && parent.children.includes(student))?.email;
-    if (!student.guardianEmail) {
+    student.guardianEmails = parents.filter((parent) => parent.errors.length === 0 && parent.children.includes(student)).flatMap((parent) => (parent.email ? [parent.email] : []));
+    if (student.guardianEmails.length === 0) {
       student.errors.push({
         ru: 'у ученика нет ни эл. почты, ни телефона: укажите их или добавьте строку родителя с эл. почтой',
         en: 'the student has neither an e-mail nor a phone: give one, or add a parent row with an e-mail',
@@ -259,9 +259,7 @@ export function rejectParentsOfRejectedChildren(entries: readonly RosterEntry[])
 /** The whole file read and checked; throws a 400 when it cannot be read at all. */
 export function readRoster(bytes: Buffer): RosterEntry[] {
   const [header, ...rows] = readRecords(decode(bytes));
-  if (!header) {
-    throw noHeader();
-  }
+  if (!header) throw noHeader();
   const columns = readHeader(header.cells);
   if (rows.length === 0) throw badFile('В файле нет ни одной строки после заголовка.', 'The file has no rows after the header.');
   if (rows.length > maxRosterRows) {

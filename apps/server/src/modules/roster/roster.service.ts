@@ -57,8 +57,21 @@ export function createRosterService(deps: { db: Kysely<DB>; clock: Clock; school
     const academicYear = academicYearOf(clock.now());
     const note = (entry: RosterEntry, isNew: boolean, changes: boolean[]) => actions.set(entry, isNew ? 'create' : changes.some(Boolean) ? 'update' : 'unchanged');
     const rows = (...roles: RosterEntry['role'][]) => entries.filter((entry) => roles.includes(entry.role) && isAccepted(entry));
-    const person = (entry: RosterEntry) =>
-      people.findOrCreatePerson(tx, { displayName: entry.displayName, email: entry.email, phone: entry.phone, guardianEmail: entry.guardianEmail });
+    const person = async (entry: RosterEntry) =>
+      people.findOrCreatePerson(tx, { displayName: entry.displayName, email: entry.email, phone: entry.phone, guardianEmail: await guardianEmailOf(entry) });
+
+    /**
+     * A young student is known by a guardian's e-mail and their name: of their parents' e-mails,
+     * the one their account already has (whatever the order of the rows), else the first.
+     */
+    async function guardianEmailOf(entry: RosterEntry): Promise<string | undefined> {
+      const name = entry.displayName.toLocaleLowerCase('ru');
+      for (const email of entry.guardianEmails) {
+        const accounts = await people.signInAccounts(tx.db, 'email', email);
+        if (accounts.some((account) => account.guardian_email === email && account.display_name.toLocaleLowerCase('ru') === name)) return email;
+      }
+      return entry.guardianEmails[0];
+    }
 
     async function classOf(entry: RosterEntry): Promise<string> {
       const key = entry.className.toLocaleLowerCase('ru');
@@ -73,7 +86,7 @@ export function createRosterService(deps: { db: Kysely<DB>; clock: Clock; school
     for (const entry of rows('student')) {
       const classId = await classOf(entry);
       const { user, isNew } = await person(entry);
-      const elsewhere = (await studentClasses(tx.db, organizationId, user.id)).find((place) => place.id !== classId);
+      const elsewhere = isNew ? undefined : (await studentClasses(tx.db, organizationId, user.id)).find((place) => place.id !== classId);
       if (elsewhere) {
         const where = `${elsewhere.name} (${elsewhere.academic_year})`;
         entry.errors.push({ ru: `ученик уже учится в классе ${where}: чтобы сменить класс, оформите перевод`, en: `the student is already in class ${where}: use a transfer to change the class` });

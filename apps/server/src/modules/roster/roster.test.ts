@@ -141,6 +141,18 @@ describe('the sample file (apps/web/public/roster-sample.csv)', () => {
     expect(applied.json().summary).toMatchObject({ create: 0, update: 0, unchanged: 13 });
     expect(await snapshot()).toEqual(before);
   });
+  it('finds a young student by the parent’s e-mail their account has, whichever parent row comes first', async () => {
+    const file = csv([
+      header.split(';'),
+      ['5А', 'ученик', 'Иванова Мария Сергеевна', '', '', ''],
+      ['5А', 'родитель', 'Иванов Сергей Петрович', 's.ivanov@example.com', '', 'Иванова Мария Сергеевна'],
+      ['5А', 'родитель', 'Иванова Анна Викторовна', 'anna.ivanova@example.com', '', 'Иванова Мария Сергеевна'],
+    ]);
+    const applied = await importRoster(school.admin, school.organizationId, file, 'apply');
+    expect(applied.json().rows.map((row: { action: string }) => row.action)).toEqual(['unchanged', 'create', 'unchanged']);
+    const namesakes = await t.database.db.selectFrom('users').select('guardian_email').where('display_name', '=', 'Иванова Мария Сергеевна').execute();
+    expect(namesakes).toEqual([{ guardian_email: 'anna.ivanova@example.com' }]);
+  });
 });
 
 describe('rows with errors', () => {
@@ -268,6 +280,16 @@ describe('format variants', () => {
       ['5А', 'student'],
       ['5А', 'student'],
       ['5А', 'parent'],
+    ]);
+  });
+
+  it('numbers rows by the line they start on, with a quoted line break and blank lines', async () => {
+    const { organizationId, admin } = await registerOrganization(t);
+    const file = `${header}\n5А;ученик;"Ученик\nС Переносом";${unique('student')};;\n\n5А;директор;Кто-то Третий;${unique('x')};;\n`;
+    const rows = (await importRoster(admin, organizationId, file)).json().rows;
+    expect(rows).toMatchObject([
+      { line: 2, displayName: 'Ученик С Переносом', action: 'create' },
+      { line: 5, action: 'error' },
     ]);
   });
 
