@@ -226,6 +226,8 @@ export const ZInvitationPreview = z
     requiresApproval: z.boolean(),
     /** Whether the signed-in person already holds this place. */
     alreadyMember: z.boolean(),
+    /** The organization, given only to someone already in it (so the app can open it). */
+    organizationId: z.uuid().nullable(),
   })
   .meta({ id: 'InvitationPreview' });
 export type TInvitationPreview = z.infer<typeof ZInvitationPreview>;

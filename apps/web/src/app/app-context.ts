@@ -1,10 +1,10 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { i18n } from 'i18next';
-import { registerProfileEventHandlers } from '../features/profile/profile-events';
 import { createI18n } from '../platform/i18n/i18n';
 import { readStoredLanguage } from '../platform/i18n/languages';
 import { createEventRegistry, type EventRegistry } from '../platform/realtime/event-registry';
 import { endSession } from '../platform/session/session';
+import { registerFeatureEventHandlers } from './event-handlers';
 import { createAppQueryClient } from './query-client';
 
 export type AppContext = { queryClient: QueryClient; registry: EventRegistry; i18n: i18n };
@@ -34,8 +34,7 @@ export function createAppContext(): AppContext {
   });
   const i18n = createI18n(readStoredLanguage(localStorageIfAvailable()));
 
-  // Each feature registers its own realtime handlers (no central switch over event names).
-  registerProfileEventHandlers({ registry, queryClient });
+  registerFeatureEventHandlers({ registry, queryClient });
 
   return { queryClient, registry, i18n };
 }

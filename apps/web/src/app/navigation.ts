@@ -1,34 +1,43 @@
-import type { TMe } from '@parta/contracts';
+import type { TMe, TOrganization } from '@parta/contracts';
 import type { ComponentType } from 'react';
+import type { RouteObject } from 'react-router';
 import { CallsPage } from '../features/calls/CallsPage';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
 import { ChatsPage } from '../features/chats/ChatsPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { ApplicationsPage } from '../features/operator/ApplicationsPage';
-import { OrganizationPage } from '../features/organization/OrganizationPage';
+import { hasOwnClasses } from '../features/organization/organization-roles';
 import { PollsPage } from '../features/polls/PollsPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
+import { MyClassesPage } from '../features/school/MyClassesPage';
 import { StatsPage } from '../features/stats/StatsPage';
 import { SupportPage } from '../features/support/SupportPage';
 import type { TranslationKey } from '../platform/i18n/translation-key';
+import { OrganizationConsole, organizationConsoleRoutes } from './organization-console';
 
 export type Area = {
   path: string;
   labelKey: TranslationKey;
   Page: ComponentType;
-  /** Only these people see the menu item; the page itself must still refuse everyone else. */
-  isShownTo?: (me: TMe) => boolean;
+  /**
+   * Only these people see the menu item (given the person and their current organization, if
+   * any); the page itself must still refuse everyone else.
+   */
+  isShownTo?: (me: TMe, organization: TOrganization | null) => boolean;
+  /** Sub-pages under the area's path, rendered in its <Outlet />. */
+  children?: RouteObject[];
 };
 
 /** The product areas, in menu order (PRODUCT.md §4–11). One entry gives both a route and a menu item. */
 export const areas: readonly Area[] = [
+  { path: '/my-classes', labelKey: 'nav.myClasses', Page: MyClassesPage, isShownTo: (_me, organization) => organization !== null && hasOwnClasses(organization) },
   { path: '/chats', labelKey: 'nav.chats', Page: ChatsPage },
   { path: '/channels', labelKey: 'nav.channels', Page: ChannelsPage },
   { path: '/calls', labelKey: 'nav.calls', Page: CallsPage },
   { path: '/library', labelKey: 'nav.library', Page: LibraryPage },
   { path: '/polls', labelKey: 'nav.polls', Page: PollsPage },
   { path: '/stats', labelKey: 'nav.stats', Page: StatsPage },
-  { path: '/organization', labelKey: 'nav.organization', Page: OrganizationPage },
+  { path: '/organization', labelKey: 'nav.organization', Page: OrganizationConsole, children: organizationConsoleRoutes },
   { path: '/support', labelKey: 'nav.support', Page: SupportPage },
   { path: '/operator/applications', labelKey: 'nav.operatorApplications', Page: ApplicationsPage, isShownTo: (me) => me.isOperator },
   { path: '/profile', labelKey: 'nav.profile', Page: ProfilePage },

@@ -3,6 +3,7 @@ import { createBrowserRouter, type RouteObject } from 'react-router';
 import { SignInPage } from '../features/auth/SignInPage';
 import { WelcomePage } from '../features/auth/WelcomePage';
 import { HomePage } from '../features/home/HomePage';
+import { JoinPage } from '../features/invitations/JoinPage';
 import { CurrentOrganizationProvider } from '../features/organization/current-organization';
 import { RegisterPage } from '../features/registration/RegisterPage';
 import { AuthLayout } from './AuthLayout';
@@ -24,6 +25,8 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
             { path: 'sign-in', element: <SignInPage /> },
             // Public: anyone may apply to register an organization, signed in or not.
             { path: 'register', element: <RegisterPage /> },
+            // Public: an invitation link shows where it leads to anyone; joining asks to sign in.
+            { path: 'join/:token', element: <JoinPage /> },
             {
               path: 'welcome',
               element: (
@@ -46,7 +49,7 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
           ),
           children: [
             { index: true, element: <HomePage /> },
-            ...areas.map(({ path, Page }) => ({ path: path.slice(1), element: <Page /> })),
+            ...areas.map(({ path, Page, children }): RouteObject => ({ path: path.slice(1), element: <Page />, ...(children ? { children } : {}) })),
             // Inside the guard on purpose: unknown addresses are not revealed to signed-out visitors.
             { path: '*', element: <NotFoundPage /> },
           ],

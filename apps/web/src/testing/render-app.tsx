@@ -3,9 +3,9 @@ import { configure, render } from '@testing-library/react';
 import { I18nextProvider } from 'react-i18next';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
+import { registerFeatureEventHandlers } from '../app/event-handlers';
 import { createAppQueryClient } from '../app/query-client';
 import { createRoutes } from '../app/router';
-import { registerProfileEventHandlers } from '../features/profile/profile-events';
 import { createI18n } from '../platform/i18n/i18n';
 import { createEventRegistry } from '../platform/realtime/event-registry';
 import { endSession } from '../platform/session/session';
@@ -41,7 +41,7 @@ export function stubFetch(route: FakeRoute) {
 export function renderApp(path: string, language: 'ru' | 'en' = 'ru') {
   const queryClient = createAppQueryClient((client) => endSession(client, window.sessionStorage));
   const registry = createEventRegistry();
-  registerProfileEventHandlers({ registry, queryClient });
+  registerFeatureEventHandlers({ registry, queryClient });
   const i18n = createI18n(language);
   const router = createMemoryRouter(createRoutes(registry), { initialEntries: [path] });
   const view = render(
@@ -51,7 +51,7 @@ export function renderApp(path: string, language: 'ru' | 'en' = 'ru') {
       </QueryClientProvider>
     </I18nextProvider>,
   );
-  return { ...view, router, queryClient, i18n };
+  return { ...view, router, queryClient, i18n, registry };
 }
 
 export const testMe = {

@@ -31,6 +31,7 @@ export type InvitationRow = {
   revoked_at: Date | null;
   class_name: string | null;
   creator_name: string;
+  creator_verified: boolean;
 };
 
 function selectInvitations(db: Executor) {
@@ -39,7 +40,21 @@ function selectInvitations(db: Executor) {
     .leftJoin('classes', 'classes.id', 'invitations.class_id')
     .innerJoin('users', 'users.id', 'invitations.created_by')
     .select(invitationColumns)
-    .select(['classes.name as class_name', 'users.display_name as creator_name']);
+    .select(['classes.name as class_name', 'users.display_name as creator_name'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('memberships')
+            .select('memberships.id')
+            .whereRef('memberships.user_id', '=', 'invitations.created_by')
+            .whereRef('memberships.organization_id', '=', 'invitations.organization_id')
+            .where('memberships.role', '=', 'teacher')
+            .where('memberships.ended_at', 'is', null)
+            .where('memberships.verified_at', 'is not', null),
+        )
+        .as('creator_verified'),
+    );
 }
 
 export function insertInvitation(

@@ -51,7 +51,7 @@ export function createInvitationsService(deps: { db: Kysely<DB>; clock: Clock; e
       uses: row.uses,
       expiresAt: new Date(row.expires_at).toISOString(),
       createdAt: new Date(row.created_at).toISOString(),
-      createdBy: { id: row.created_by, displayName: row.creator_name, verifiedTeacher: false },
+      createdBy: { id: row.created_by, displayName: row.creator_name, verifiedTeacher: row.creator_verified },
       state: stateOf(row, clock.now()),
     };
   }
@@ -128,6 +128,7 @@ export function createInvitationsService(deps: { db: Kysely<DB>; clock: Clock; e
       role: row.role,
       requiresApproval: row.requires_approval,
       alreadyMember,
+      organizationId: alreadyMember ? row.organization_id : null,
     };
   }
 

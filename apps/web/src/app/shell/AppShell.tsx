@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
+import { JoinDecisionNotice } from '../../features/invitations/JoinDecisionNotice';
 import { OrganizationSwitcher } from '../../features/organization/OrganizationSwitcher';
 import { useMe } from '../../platform/session/use-me';
 import { SkipLink } from '../../ui/SkipLink';
@@ -64,6 +65,7 @@ export function AppShell() {
         <MainNav id={navId} isOpen={isNavOpen} onNavigate={() => setNavOpen(false)} />
       </div>
       <main ref={mainRef} id="main" className="shell__main" tabIndex={-1}>
+        <JoinDecisionNotice />
         <Outlet />
       </main>
     </div>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
+import { useCurrentOrganization } from '../../features/organization/current-organization';
 import { useMe } from '../../platform/session/use-me';
 import { areas } from '../navigation';
 
@@ -7,7 +8,8 @@ import { areas } from '../navigation';
 export function MainNav({ id, isOpen, onNavigate }: { id: string; isOpen: boolean; onNavigate: () => void }) {
   const { t } = useTranslation();
   const me = useMe();
-  const visibleAreas = areas.filter((area) => !area.isShownTo || area.isShownTo(me));
+  const { current } = useCurrentOrganization();
+  const visibleAreas = areas.filter((area) => !area.isShownTo || area.isShownTo(me, current));
   return (
     <nav id={id} className={isOpen ? 'main-nav is-open' : 'main-nav'} aria-label={t('nav.label')}>
       <ul>

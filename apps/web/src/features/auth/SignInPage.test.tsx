@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stubWebSocket } from '../../testing/fake-websocket';
 import { renderApp, stubFetch, testMe } from '../../testing/render-app';
@@ -38,7 +38,7 @@ describe('sign-in page', () => {
       if (method === 'POST' && url === '/api/auth/verify') {
         verifyAttempts += 1;
         if ((body as { code: string }).code !== '654321') return { status: 400, body: { error: { code: 'code_invalid', message: 'Wrong code' } } };
-        return { status: 200, body: { me: testMe, isNewAccount: false } };
+        return { status: 200, body: { status: 'signed_in', me: testMe, isNewAccount: false } };
       }
       return undefined;
     });
@@ -93,7 +93,7 @@ describe('sign-in page', () => {
       if (url === '/api/me' && method === 'GET') return { status: 401, body: { error: { code: 'unauthenticated', message: 'Sign in' } } };
       if (url === '/api/auth/code') return { status: 200, body: sent };
       // A new account: asked for a name even though the server filled one in.
-      if (url === '/api/auth/verify') return { status: 200, body: { me: testMe, isNewAccount: true } };
+      if (url === '/api/auth/verify') return { status: 200, body: { status: 'signed_in', me: testMe, isNewAccount: true } };
       if (url === '/api/me' && method === 'PATCH') return { status: 200, body: { ...testMe, ...(body as object) } };
       return undefined;
     });
@@ -114,5 +114,40 @@ describe('sign-in page', () => {
     const patch = calls.find((call) => call.method === 'PATCH');
     expect(patch?.body).toEqual({ displayName: 'Анна Смирнова' });
     expect(patch?.headers['x-csrf-token']).toBe('csrf-from-cookie');
+  });
+
+  it('asks «Кто входит?» when a parent’s code opens several accounts, then signs in the chosen one', async () => {
+    const child = { id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', displayName: 'Петя Петров', isYoungStudent: true };
+    const parent = { id: testMe.id, displayName: testMe.displayName, isYoungStudent: false };
+    const calls = stubFetch(({ method, url, body }) => {
+      if (url === '/api/me') return { status: 401, body: { error: { code: 'unauthenticated', message: 'Sign in' } } };
+      if (method === 'POST' && url === '/api/auth/code') return { status: 200, body: sent };
+      if (method === 'POST' && url === '/api/auth/verify') {
+        const { accountId } = body as { accountId?: string };
+        if (accountId === undefined) return { status: 200, body: { status: 'choose_account', accounts: [parent, child] } };
+        return { status: 200, body: { status: 'signed_in', me: { ...testMe, id: child.id, displayName: child.displayName, email: null }, isNewAccount: false } };
+      }
+      return undefined;
+    });
+    stubWebSocket();
+    const { router } = renderApp('/sign-in?next=%2Fprofile');
+    fireEvent.change(await screen.findByLabelText('Электронная почта или телефон'), { target: { value: 'ivanova@school.ru' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Получить код' }));
+    fireEvent.change(await screen.findByLabelText('Код из сообщения'), { target: { value: '246810' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Войти' }));
+
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Кто входит?' });
+    expect(document.activeElement).toBe(heading);
+    const choices = screen.getByRole('list', { name: 'Учётные записи' });
+    expect(within(choices).getAllByRole('button').map((button) => button.textContent)).toEqual(['Мария Петрова', 'Петя Петровученик, вход через e-mail родителя']);
+    fireEvent.click(within(choices).getByRole('button', { name: /Петя Петров/ }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/profile'));
+    const verifies = calls.filter((call) => call.url === '/api/auth/verify').map((call) => call.body);
+    expect(verifies).toEqual([
+      { destination: 'ivanova@school.ru', code: '246810' },
+      { destination: 'ivanova@school.ru', code: '246810', accountId: child.id },
+    ]);
+    expect(await screen.findByRole('button', { name: /Петя Петров/ })).toBeTruthy();
   });
 });

@@ -1,4 +1,3 @@
-import type { TVerifyCodeResponse } from '@parta/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,10 +9,12 @@ import { safeNextPath } from '../../platform/session/next-path';
 import { useMeQuery } from '../../platform/session/use-me';
 import { FullPageStatus } from '../../ui/FullPageStatus';
 import { RequestCodeForm } from './RequestCodeForm';
+import { AccountChooser } from './AccountChooser';
+import type { TAccountChoice, TSignedIn } from './auth-api';
 import { VerifyCodeForm, type SentCode } from './VerifyCodeForm';
 import { welcomePathFor } from './welcome-path';
 
-type Step = { kind: 'destination' } | { kind: 'code'; sent: SentCode };
+type Step = { kind: 'destination' } | { kind: 'code'; sent: SentCode } | { kind: 'account'; sent: SentCode; code: string; accounts: TAccountChoice[] };
 
 /** /sign-in: e-mail or phone → one-time code → the page the person first asked for. */
 export function SignInPage() {
@@ -31,7 +32,7 @@ export function SignInPage() {
   if (step.kind === 'destination' && meQuery.data) return <Navigate to={next} replace />;
   if (meQuery.isPending) return <FullPageStatus>{t('app.loading')}</FullPageStatus>;
 
-  const onVerified = ({ me, isNewAccount }: TVerifyCodeResponse) => {
+  const onVerified = ({ me, isNewAccount }: TSignedIn) => {
     // The language the person just signed in with becomes their profile language.
     const language = currentLanguage(i18n);
     queryClient.setQueryData(meQueryKey, me.locale === language ? me : { ...me, locale: language });
@@ -47,7 +48,7 @@ export function SignInPage() {
 
   return (
     <div className="card auth-card">
-      {step.kind === 'destination' ? (
+      {step.kind === 'destination' && (
         <RequestCodeForm
           initialDestination={typedDestination}
           onSent={(sent, typed) => {
@@ -55,12 +56,23 @@ export function SignInPage() {
             setStep({ kind: 'code', sent: { ...sent, expiresAt: Date.now() + sent.expiresInSeconds * 1000 } });
           }}
         />
-      ) : (
+      )}
+      {step.kind === 'code' && (
         <VerifyCodeForm
           sent={step.sent}
           onResent={(sent) => setStep({ kind: 'code', sent })}
           onChangeDestination={() => setStep({ kind: 'destination' })}
           onVerified={onVerified}
+          onChooseAccount={(accounts, code) => setStep({ kind: 'account', sent: step.sent, code, accounts })}
+        />
+      )}
+      {step.kind === 'account' && (
+        <AccountChooser
+          destination={step.sent.destination}
+          code={step.code}
+          accounts={step.accounts}
+          onVerified={onVerified}
+          onBack={() => setStep({ kind: 'code', sent: step.sent })}
         />
       )}
       <p className="auth-card__footer">

@@ -1,4 +1,4 @@
-import type { TRequestCodeResponse, TVerifyCodeResponse } from '@parta/contracts';
+import type { TRequestCodeResponse } from '@parta/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
 import { useCountdown } from '../../ui/use-countdown';
-import { requestCode, verifyCode } from './auth-api';
+import { requestCode, verifyCode, type TAccountChoice, type TSignedIn } from './auth-api';
 import { DevOutboxHint } from './DevOutboxHint';
 
 /** When a 429 comes without a retry time, wait this long before offering to resend. */
@@ -22,11 +22,13 @@ type VerifyCodeFormProps = {
   sent: SentCode;
   onResent: (sent: SentCode) => void;
   onChangeDestination: () => void;
-  onVerified: (result: TVerifyCodeResponse) => void;
+  onVerified: (result: TSignedIn) => void;
+  /** The code is right and opens several accounts: «Кто входит?» comes next, with the same code. */
+  onChooseAccount: (accounts: TAccountChoice[], code: string) => void;
 };
 
 /** Step 2 of sign-in: the six-digit code, «Войти», resend with a countdown after a rate limit. */
-export function VerifyCodeForm({ sent, onResent, onChangeDestination, onVerified }: VerifyCodeFormProps) {
+export function VerifyCodeForm({ sent, onResent, onChangeDestination, onVerified, onChooseAccount }: VerifyCodeFormProps) {
   const { t, i18n } = useTranslation();
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string | undefined>();
@@ -60,7 +62,7 @@ export function VerifyCodeForm({ sent, onResent, onChangeDestination, onVerified
     verify.mutate(
       { destination: sent.destination, code },
       {
-        onSuccess: onVerified,
+        onSuccess: (result) => (result.status === 'signed_in' ? onVerified(result) : onChooseAccount(result.accounts, code)),
         onError: (error) => {
           if (isApiError(error) && error.code === 'code_invalid') {
             setCodeError(t('errors.code_invalid'));

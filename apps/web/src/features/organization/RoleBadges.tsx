@@ -7,13 +7,13 @@ import { roleLabelKeys } from './organization-labels';
  * The person's roles as small badges. Screen readers hear "ваши роли: администратор, педагог"
  * (the label and commas are visually hidden), not the words run together.
  */
-export function RoleBadges({ roles }: { roles: readonly TRole[] }) {
+export function RoleBadges({ roles, label }: { roles: readonly TRole[]; /** What screen readers hear first; «ваши роли» by default. */ label?: string }) {
   const { t } = useTranslation();
   if (roles.length === 0) return null;
   return (
     <span className="role-badges">
       {/* The spaces stand outside the hidden spans: some name computations trim inside them. */}
-      <span className="visually-hidden">{t('organization.switcher.rolesLabel')}:</span>{' '}
+      <span className="visually-hidden">{label ?? t('organization.switcher.rolesLabel')}:</span>{' '}
       {roles.map((role, index) => (
         <Fragment key={role}>
           {index > 0 && (

@@ -102,3 +102,9 @@ export function hasFieldError(error: unknown, field: string): boolean {
   if (!isApiError(error)) return false;
   return Object.keys(error.fields).some((path) => path === field || path.endsWith(`.${field}`));
 }
+
+/** The server's (localized) message for `field`, matched like hasFieldError; undefined when none. */
+export function fieldErrorMessage(error: unknown, field: string): string | undefined {
+  if (!isApiError(error)) return undefined;
+  return Object.entries(error.fields).find(([path]) => path === field || path.endsWith(`.${field}`))?.[1];
+}

@@ -3,7 +3,7 @@ import { createApiClient } from './api-client';
 import { readCookie } from './cookies';
 import { createUploader } from './upload';
 
-export { ApiError, hasFieldError, isApiError } from './api-error';
+export { ApiError, fieldErrorMessage, hasFieldError, isApiError } from './api-error';
 export type { ApiClient } from './api-client';
 export { isAbortError, type UploadProgress } from './upload';
 

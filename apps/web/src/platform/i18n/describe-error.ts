@@ -14,3 +14,15 @@ export function describeError(error: unknown, t: TFunction): string {
   }
   return text;
 }
+
+/**
+ * Like describeError, but for a refusal the server explains itself (a 400 without field errors,
+ * a 409, a 413) its own message is kept: it is already localized by Accept-Language and says more
+ * than the code can («файл не в кодировке UTF-8», «файл больше 5 МБ»).
+ */
+export function describeErrorWithDetail(error: unknown, t: TFunction): string {
+  if (isApiError(error) && [400, 409, 413].includes(error.status) && Object.keys(error.fields).length === 0 && !/^HTTP \d+$/.test(error.message)) {
+    return error.message;
+  }
+  return describeError(error, t);
+}

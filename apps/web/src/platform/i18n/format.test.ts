@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration, formatFileSize } from './format';
+import { formatDateTime, formatDuration, formatFileSize, formatRelativeTime } from './format';
 
 describe('formatDuration', () => {
   it('shows minutes and zero-padded seconds', () => {
@@ -32,5 +32,23 @@ describe('formatDateTime', () => {
     // ICU versions differ in which space they put before "AM"; the words and numbers are what matter.
     expect(formatDateTime(date, 'en', 'UTC').replace(/\s/g, ' ')).toBe('Mar 5, 2026, 10:20 AM');
     expect(formatDateTime(date, 'ru', 'UTC').replace(/\s/g, ' ')).toBe('5 мар. 2026 г., 10:20');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = Date.parse('2026-03-05T12:00:00.000Z');
+  const ago = (seconds: number) => new Date(now - seconds * 1000);
+
+  it('says how long ago in the largest unit that fits', () => {
+    expect(formatRelativeTime(ago(3 * 3600 + 20 * 60), 'ru', now)).toBe('3 часа назад');
+    expect(formatRelativeTime(ago(3 * 3600), 'en', now)).toBe('3 hours ago');
+    expect(formatRelativeTime(ago(5 * 60), 'ru', now)).toBe('5 минут назад');
+    expect(formatRelativeTime(ago(26 * 3600), 'ru', now)).toBe('вчера');
+    expect(formatRelativeTime(ago(400 * 24 * 3600), 'en', now)).toBe('last year');
+  });
+
+  it('calls the last minute "now"', () => {
+    expect(formatRelativeTime(ago(20), 'ru', now)).toBe('сейчас');
+    expect(formatRelativeTime(ago(0), 'en', now)).toBe('now');
   });
 });

@@ -26,3 +26,25 @@ export function formatFileSize(bytes: number, language: string): string {
 export function formatDateTime(date: Date, language: string, timeZone?: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(date);
 }
+
+const relativeUnits: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/**
+ * How long ago (or until) a moment was, in words: "3 часа назад", "вчера", "только что" /
+ * "3 hours ago", "yesterday", "now". The largest unit that fits, rounded down.
+ */
+export function formatRelativeTime(date: Date, language: string, now: number = Date.now()): string {
+  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  const seconds = (date.getTime() - now) / 1000;
+  for (const [unit, unitSeconds] of relativeUnits) {
+    if (Math.abs(seconds) >= unitSeconds) return format.format(Math.trunc(seconds / unitSeconds), unit);
+  }
+  return format.format(0, 'second');
+}
