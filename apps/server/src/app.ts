@@ -94,6 +94,7 @@ export async function buildApp(options: AppOptions) {
   const organizations = createOrganizationsService({
     db: database.db,
     clock,
+    eventLog,
     mailer,
     people,
     uploads,

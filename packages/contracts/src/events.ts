@@ -8,6 +8,8 @@ import { ZMe } from './auth.ts';
 export const eventPayloads = {
   /** The person's own profile changed (name, locale), e.g. in another tab. */
   'profile.updated': z.object({ me: ZMe }),
+  /** (Operators) a registration application arrived: the review queue refreshes. */
+  'application.submitted': z.object({ applicationId: z.uuid() }),
   /** The person's roles or classes in an organization changed (joined, verified, moved, left). */
   'membership.changed': z.object({ organizationId: z.uuid() }),
   /** A join request waits for the recipient (an administrator or the class teacher). */

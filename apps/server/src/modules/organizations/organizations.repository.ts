@@ -121,3 +121,9 @@ export async function listMyOrganizations(db: Executor, userId: string): Promise
   }
   return [...byId.values()];
 }
+
+/** The platform operators (not deactivated), who review applications. */
+export async function operatorIds(db: Executor): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('id').where('is_operator', '=', true).where('deactivated_at', 'is', null).execute();
+  return rows.map((row) => row.id);
+}

@@ -13,6 +13,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB } from '../../platform/db/index.ts';
 import { conflict, invalidField, notFound, type Identity } from '../../platform/http/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import type { EventLog } from '../../platform/realtime/index.ts';
 import { requireMember } from '../access/index.ts';
 import { normalizeDestination } from '../auth/index.ts';
 import type { PeopleService } from '../people/index.ts';
@@ -34,6 +35,7 @@ const allowedParents: Record<TOrganizationKind, readonly TOrganizationKind[]> = 
 export function createOrganizationsService(deps: {
   db: Kysely<DB>;
   clock: Clock;
+  eventLog: EventLog;
   mailer: Mailer;
   people: PeopleService;
   uploads: UploadsService;
@@ -70,6 +72,7 @@ export function createOrganizationsService(deps: {
         order_file_id: order.id,
         submitted_at: clock.now(),
       });
+      await deps.eventLog.append(tx, await repository.operatorIds(tx.db), 'application.submitted', { applicationId: id });
       tx.afterCommit(
         sendLater(
           admin.email,

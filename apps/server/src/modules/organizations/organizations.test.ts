@@ -66,6 +66,9 @@ describe('registration applications', () => {
       administrator: { fullName: 'Иванова Мария Петровна', phone: '+79165551234', email: 'director@school5.test' },
       order: { name: 'prikaz.pdf', contentType: 'application/pdf', size: samplePdf.length },
     });
+    // The operator's open review queue hears of it at once.
+    const told = await t.database.db.selectFrom('user_events').select('payload').where('user_id', '=', operator.userId).where('name', '=', 'application.submitted').execute();
+    expect(told.map((event) => event.payload)).toContainEqual({ applicationId: id });
   });
 
   it('lets one upload serve one application only; a made-up token is refused at its field', async () => {
