@@ -1,5 +1,5 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { expectNoSeriousViolations } from './flows.ts';
 import { codeFromOutbox } from './outbox.ts';
 
 /**
@@ -7,13 +7,6 @@ import { codeFromOutbox } from './outbox.ts';
  * critical accessibility violation on any page a newcomer meets (WCAG 2.1 A/AA rules).
  */
 
-async function expectNoSeriousViolations(page: Page, context: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-  expect(serious, `${context}`).toEqual([]);
-}
 
 test('a person signs in and moves around using only the keyboard; no serious axe violations on the way', async ({ page }) => {
   const email = `keyboard.${Date.now()}@school.test`;

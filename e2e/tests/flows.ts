@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { codeFromOutbox } from './outbox.ts';
 
@@ -73,4 +74,13 @@ export async function operatorPage(browser: Browser): Promise<Page> {
   const operator = await (await browser.newContext()).newPage();
   await signIn(operator, 'operator@parta.local');
   return operator;
+}
+
+/** axe (WCAG 2.1 A/AA rules) finds no serious or critical violation on the page as it is now. */
+export async function expectNoSeriousViolations(page: Page, context: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+  expect(serious, `${context}`).toEqual([]);
 }

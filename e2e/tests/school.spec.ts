@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { operatorPage, registerSchool, signIn } from './flows.ts';
+import { expectNoSeriousViolations, operatorPage, registerSchool, signIn } from './flows.ts';
 
 const sampleRoster = readFileSync(new URL('../../apps/web/public/roster-sample.csv', import.meta.url));
 
@@ -36,6 +36,7 @@ test('a school is set up: roster import, a verified teacher, a parent by QR link
   await openSection(admin, 'Загрузка списков');
   await admin.getByLabel('CSV-файл со списком').setInputFiles({ name: 'roster-sample.csv', mimeType: 'text/csv', buffer: sampleRoster });
   await expect(admin.getByRole('heading', { name: 'Проверка файла «roster-sample.csv»' })).toBeVisible();
+  await expectNoSeriousViolations(admin, 'roster preview');
   await admin.getByRole('button', { name: 'Загрузить', exact: true }).click();
   await expect(admin.getByText('Список загружен: добавлено', { exact: false })).toBeVisible();
   await openSection(admin, 'Классы');
@@ -66,17 +67,20 @@ test('a school is set up: roster import, a verified teacher, a parent by QR link
   await dialog.getByRole('checkbox', { name: /Волкова Ирина Олеговна/ }).check();
   await dialog.getByRole('button', { name: 'Сохранить' }).click();
   await expect(admin.getByText('Классные руководители класса 5А сохранены.')).toBeVisible();
+  await expectNoSeriousViolations(admin, 'the class page as an administrator sees it');
 
   // 3. The teacher invites parents of 5А with a QR code.
   await teacher.reload();
   await openSection(teacher, 'Приглашения');
   const parentLink = await makeLink(teacher, 'родитель', '5А');
   await expect(teacher.getByRole('img', { name: 'QR-код ссылки-приглашения' })).toBeVisible();
+  await expectNoSeriousViolations(teacher, 'a new invitation with its QR code');
 
   // 4. A parent opens it, joins, and sees the class; linked to her child, she sees him there.
   const parent = await (await browser.newContext()).newPage();
   await parent.goto(parentLink);
   await expect(parent.getByText('5А').first()).toBeVisible();
+  await expectNoSeriousViolations(parent, 'the invitation landing page');
   await parent.getByRole('link', { name: 'Войти и вступить' }).click();
   await signIn(parent, `parent.${suffix}@school.test`, { name: 'Иванова Светлана Петровна' });
   await parent.getByRole('button', { name: 'Вступить' }).click();
@@ -93,6 +97,7 @@ test('a school is set up: roster import, a verified teacher, a parent by QR link
   await expect(parent.getByRole('main')).toContainText('Иванов Пётр Сергеевич');
   await parent.getByRole('link', { name: '5А', exact: true }).click();
   await expect(parent.getByRole('main')).toContainText('Волкова Ирина Олеговна');
+  await expectNoSeriousViolations(parent, 'the class page as a parent sees it');
   // Other parents' contacts are not shown to her.
   await expect(parent.getByRole('main')).not.toContainText('anna.ivanova@example.com');
 
