@@ -33,6 +33,7 @@ function classServer(roles: TRole[]) {
       if (method === 'GET' && url === `${schoolPath}/classes/${fifthA.id}`) return { status: 200, body: roster(isAdmin) };
       if (method === 'GET' && url === `${schoolPath}/classes`) return { status: 200, body: { classes: [fifthA, fifthB, schoolClass({ name: '7В' })] } };
       if (method === 'POST' && url.endsWith('/movement')) return { status: 200, body: roster(true).members[1] };
+      if (method === 'DELETE' && url.includes('/children/')) return { status: 200, body: { ...roster(true).members[2], children: [] } };
       if (method === 'POST' && url === `${schoolPath}/students`) return { status: 201, body: member({ displayName: (body as { displayName: string }).displayName, roles: ['student'] }) };
       return undefined;
     }),
@@ -93,6 +94,17 @@ describe('a class page', () => {
     await waitFor(() => expect(document.activeElement).toBe(notice));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(calls.find((call) => call.url.endsWith('/movement'))?.body).toEqual({ kind: 'transfer', classId: fifthB.id });
+  });
+
+  it('unlinks a parent from a child after a confirmation', async () => {
+    const calls = classServer(['administrator']);
+    renderApp(`/organization/classes/${fifthA.id}`);
+    fireEvent.click(await screen.findByRole('button', { name: 'Отвязать родителя: Петя Петров' }));
+    const dialog = screen.getByRole('dialog', { name: 'Отвязать родителя от ученика: Петя Петров' });
+    expect((within(dialog).getByLabelText('Родитель') as HTMLSelectElement).value).toBe('b0000000-0000-4000-8000-00000000cccc');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Отвязать' }));
+    expect(await screen.findByText('Ольга Петрова больше не привязан(а) к ученику Петя Петров.')).toBeTruthy();
+    expect(calls.find((call) => call.method === 'DELETE')?.url).toBe(`${schoolPath}/members/b0000000-0000-4000-8000-00000000cccc/children/b0000000-0000-4000-8000-00000000bbbb`);
   });
 
   it('adds a young student who signs in through a parent’s e-mail', async () => {

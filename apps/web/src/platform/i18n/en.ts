@@ -434,6 +434,14 @@ export const en: TranslationResource = {
       submit: 'Link',
       done: '{{parent}} is now a parent of {{child}}.',
     },
+    unlinkParent: {
+      open: 'Unlink a parent',
+      openNamed: 'Unlink a parent: {{name}}',
+      title: 'Unlink a parent from {{name}}',
+      submit: 'Unlink',
+      hint: 'The parent no longer sees the child’s class unless another child of theirs is in it. The link stays in the history.',
+      done: '{{parent}} is no longer linked to {{child}}.',
+    },
   },
   people: {
     listLabel: 'Members',
