@@ -25,6 +25,7 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
+import { createChatsService, registerChatRoutes } from './modules/chats/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions) {
   });
   const invitations = createInvitationsService({ db: database.db, clock, eventLog, school, publicUrl: config.publicUrl });
   const roster = createRosterService({ db: database.db, clock, school, people });
+  const chats = createChatsService({ db: database.db, clock, eventLog });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
@@ -176,6 +178,7 @@ export async function buildApp(options: AppOptions) {
   registerSchoolRoutes(app, { school });
   registerInvitationRoutes(app, { invitations, previewsPerMinute: publicFormLimits.invitationLinksPerMinute });
   registerRosterRoutes(app, { roster });
+  registerChatRoutes(app, { chats });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZMe } from './auth.ts';
+import { ZChat, ZMessage } from './chats.ts';
 
 /**
  * Every real-time event name mapped to its payload schema. Names are `entity.pastVerb`.
@@ -10,6 +11,10 @@ export const eventPayloads = {
   'profile.updated': z.object({ me: ZMe }),
   /** (Operators) a registration application arrived: the review queue refreshes. */
   'application.submitted': z.object({ applicationId: z.uuid() }),
+  /** A chat the recipient is in was created (or they were added to it). */
+  'chat.created': z.object({ chat: ZChat }),
+  /** A new message in one of the recipient's chats. */
+  'message.created': z.object({ message: ZMessage }),
   /** The person's roles or classes in an organization changed (joined, verified, moved, left). */
   'membership.changed': z.object({ organizationId: z.uuid() }),
   /** A join request waits for the recipient (an administrator or the class teacher). */

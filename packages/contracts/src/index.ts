@@ -7,3 +7,4 @@ export * from './realtime.ts';
 export * from './health.ts';
 export * from './organizations.ts';
 export * from './school.ts';
+export * from './chats.ts';

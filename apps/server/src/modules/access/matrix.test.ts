@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { academicYearOf, realtimePath } from '@parta/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, signIn, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
@@ -24,6 +24,8 @@ type Actor = (typeof actors)[number];
 type Expect = Record<Actor, number>;
 
 type Fixtures = PopulatedSchool & {
+  /** A chat of the class teacher with the parent and the student. */
+  chatId: string;
   /** A third school whose links anyone may use without changing their place in school A. */
   schoolC: { organizationId: string; admin: SignedIn };
   freshApplication(): Promise<string>;
@@ -52,6 +54,9 @@ const membersOfA = (status: number, overrides: Partial<Expect> = {}) =>
 const adminOfA = (status: number, overrides: Partial<Expect> = {}) => membersOfA(403, { adminA: status, ...overrides });
 /** Administrators, and the verified class teacher of 5А. */
 const classManagers = (status: number, overrides: Partial<Expect> = {}) => adminOfA(status, { classTeacher: status, ...overrides });
+
+/** The class teacher's chat with a parent and a student of 5А: its members get `status`, every other caller 404. */
+const chatMembers = (status: number) => signedIn(404, { classTeacher: status, parent: status, student: status });
 
 const org = (f: Fixtures) => `/api/organizations/${f.organizationId}`;
 let classCounter = 0;
@@ -186,6 +191,18 @@ const matrix: Record<string, Entry> = {
     expect: adminOfA(200),
   },
 
+  // --- Chats
+  'GET /api/chats': { request: () => ({ url: '/api/chats' }), expect: signedIn(200) },
+  'POST /api/organizations/:organizationId/chats': {
+    scopes: {
+      'with colleagues': { request: (f) => ({ url: `${org(f)}/chats`, payload: { title: 'Педсовет', memberIds: [f.verifiedTeacher.userId] } }), expect: membersOfA(201, { student: 403, parent: 403 }) },
+      // An unverified teacher may not start a chat with students or parents.
+      'with a parent': { request: (f) => ({ url: `${org(f)}/chats`, payload: { title: 'Родители', memberIds: [f.parent.userId] } }), expect: membersOfA(201, { student: 403, parent: 403, teacher: 403 }) },
+    },
+  },
+  'GET /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages` }), expect: chatMembers(200) },
+  'POST /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages`, payload: { clientId: randomUUID(), text: 'Добрый день!' } }), expect: chatMembers(201) },
+
   // Last, because they end sessions that the cases above share.
   'POST /api/auth/sign-out': { request: () => ({ url: '/api/auth/sign-out', payload: {} }), expect: signedIn(200) },
   'POST /api/auth/sign-out-everywhere': { request: () => ({ url: '/api/auth/sign-out-everywhere', payload: {} }), expect: signedIn(200) },
@@ -218,8 +235,10 @@ beforeAll(async () => {
     parent: school.parentEmail,
   });
   const base = `/api/organizations/${school.organizationId}`;
+  const chat = await call<{ id: string }>(t, school.classTeacher, 'POST', `${base}/chats`, { title: '5А', memberIds: [school.parent.userId, school.student.userId] });
   fixtures = {
     ...school,
+    chatId: chat.id,
     schoolC: { organizationId: c.organizationId, admin: c.admin },
     uploadToken: () => uploadOrder(t),
     freshApplication: async () => submitApplication(t, applicationFor('school', `fresh.${randomBytes(3).toString('hex')}@school.test`, await uploadOrder(t))),

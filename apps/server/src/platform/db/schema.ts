@@ -186,7 +186,41 @@ export type JoinRequestsTable = {
   decided_by: string | null;
 };
 
+export type ChatsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  kind: 'group' | 'direct';
+  title: Generated<string>;
+  created_by: string;
+  created_at: Timestamp;
+  last_seq: Generated<BigIntColumn>;
+};
+
+export type ChatMembersTable = {
+  id: Generated<string>;
+  chat_id: string;
+  user_id: string;
+  role: Generated<'admin' | 'member'>;
+  joined_at: Timestamp;
+  joined_seq: Generated<BigIntColumn>;
+  last_read_seq: Generated<BigIntColumn>;
+  left_at: Timestamp | null;
+};
+
+export type MessagesTable = {
+  id: Generated<string>;
+  chat_id: string;
+  seq: BigIntColumn;
+  author_id: string;
+  client_id: string;
+  body: string;
+  created_at: Timestamp;
+};
+
 export type DB = {
+  chats: ChatsTable;
+  chat_members: ChatMembersTable;
+  messages: MessagesTable;
   classes: ClassesTable;
   class_members: ClassMembersTable;
   family_links: FamilyLinksTable;

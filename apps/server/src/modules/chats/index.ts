@@ -1,0 +1,2 @@
+export { createChatsService, type ChatsService } from './chats.service.ts';
+export { registerChatRoutes } from './chats.routes.ts';
