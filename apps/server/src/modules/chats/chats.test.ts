@@ -77,6 +77,18 @@ describe('messages', () => {
     expect(eventsAfter.length).toBe(eventsBefore.length);
   });
 
+  it('stores two simultaneous first sends of one message once (the loser returns the winner’s)', async () => {
+    const clientId = randomUUID();
+    const answers = await Promise.all([send(s.classTeacher, 'Собрание в пятницу', clientId), send(s.classTeacher, 'Собрание в пятницу', clientId), send(s.classTeacher, 'Собрание в пятницу', clientId)]);
+    expect(answers.map((response) => response.statusCode).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((response) => response.json().id)).size).toBe(1);
+    const stored = await t.database.db.selectFrom('messages').select('seq').where('client_id', '=', clientId).execute();
+    expect(stored).toHaveLength(1);
+    // No number was lost to the losers: the chat's last number is this message's.
+    const chatRow = await t.database.db.selectFrom('chats').select('last_seq').where('id', '=', chat.id).executeTakeFirstOrThrow();
+    expect(Number(chatRow.last_seq)).toBe(Number(stored[0]!.seq));
+  });
+
   it('refuses a clientId reused in another chat', async () => {
     const other = await call<TChat>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Администрация', memberIds: [s.director.userId] });
     const clientId = randomUUID();
