@@ -84,9 +84,9 @@ export async function listMessages(db: Executor, values: { chatId: string; after
   return rows.map(toMessageRow);
 }
 
-/** The person's chats with member counts, their read position and the newest message's id. */
-export async function listChatsOf(db: Executor, userId: string) {
-  const rows = await db
+/** The person's chats (or one of them) with member counts, their read position and the newest message's id. */
+export async function listChatsOf(db: Executor, userId: string, onlyChatId?: string) {
+  let query = db
     .selectFrom('chat_members as me')
     .innerJoin('chats', 'chats.id', 'me.chat_id')
     .select(['chats.id', 'chats.organization_id', 'chats.kind', 'chats.title', 'chats.last_seq', 'me.last_read_seq', 'me.joined_seq'])
@@ -95,9 +95,11 @@ export async function listChatsOf(db: Executor, userId: string) {
     )
     .select((eb) => eb.selectFrom('messages').whereRef('messages.chat_id', '=', 'chats.id').whereRef('messages.seq', '=', 'chats.last_seq').select('messages.id').as('last_message_id'))
     .where('me.user_id', '=', userId)
-    .where('me.left_at', 'is', null)
-    .orderBy('chats.last_seq', 'desc')
-    .execute();
+    .where('me.left_at', 'is', null);
+  if (onlyChatId) query = query.where('chats.id', '=', onlyChatId);
+  // Newest activity first: the last message's time, or the chat's own for an empty chat.
+  const activity = sql`coalesce((SELECT m.created_at FROM messages m WHERE m.chat_id = chats.id AND m.seq = chats.last_seq), chats.created_at)`;
+  const rows = await query.orderBy(activity, 'desc').limit(500).execute();
   return rows.map((row) => ({ ...row, last_seq: Number(row.last_seq), last_read_seq: Number(row.last_read_seq), joined_seq: Number(row.joined_seq), member_count: Number(row.member_count) }));
 }
 
@@ -109,4 +111,9 @@ export function findChat(db: Executor, chatId: string) {
 export function rolesIn(db: Executor, organizationId: string, userIds: readonly string[]) {
   if (userIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('memberships').select(['user_id', 'role']).where('organization_id', '=', organizationId).where('ended_at', 'is', null).where('user_id', 'in', userIds).execute();
+}
+
+/** The author has read everything up to their own message. */
+export async function markRead(db: Executor, chatId: string, userId: string, seq: number) {
+  await db.updateTable('chat_members').set({ last_read_seq: seq }).where('chat_id', '=', chatId).where('user_id', '=', userId).where('left_at', 'is', null).where('last_read_seq', '<', seq).execute();
 }

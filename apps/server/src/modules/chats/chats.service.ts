@@ -39,8 +39,9 @@ export function createChatsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     return { person, chat, membership };
   }
 
-  async function toChat(executor: Executor, userId: string, chatId: string): Promise<TChat> {
-    const row = (await repository.listChatsOf(executor, userId)).find((chat) => chat.id === chatId)!;
+  type ChatRow = Awaited<ReturnType<typeof repository.listChatsOf>>[number];
+
+  async function fromRow(executor: Executor, row: ChatRow): Promise<TChat> {
     const last = row.last_message_id && row.last_seq > row.joined_seq ? toMessage(await repository.findMessage(executor, row.last_message_id)) : null;
     return {
       id: row.id,
@@ -51,6 +52,11 @@ export function createChatsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
       lastMessage: last,
       unreadCount: Math.max(0, row.last_seq - Math.max(row.last_read_seq, row.joined_seq)),
     };
+  }
+
+  async function toChat(executor: Executor, userId: string, chatId: string): Promise<TChat> {
+    const [row] = await repository.listChatsOf(executor, userId, chatId);
+    return fromRow(executor, row!);
   }
 
   /**
@@ -83,7 +89,7 @@ export function createChatsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
   async function listChats(identity: Identity | null): Promise<TChat[]> {
     const person = requireSignedIn(identity);
     const rows = await repository.listChatsOf(db, person.userId);
-    return Promise.all(rows.map((row) => toChat(db, person.userId, row.id)));
+    return Promise.all(rows.map((row) => fromRow(db, row)));
   }
 
   async function listMessages(identity: Identity | null, chatId: string, query: TListMessagesQuery): Promise<TMessage[]> {
@@ -110,6 +116,7 @@ export function createChatsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
       const id = await transaction(db, async (tx) => {
         const seq = await repository.nextSeq(tx.db, chatId);
         const messageId = await repository.insertMessage(tx.db, { chatId, seq, authorId: person.userId, clientId: input.clientId, body: input.text, now: clock.now() });
+        await repository.markRead(tx.db, chatId, person.userId, seq);
         const message = toMessage(await repository.findMessage(tx.db, messageId));
         await eventLog.append(tx, await repository.activeMemberIds(tx.db, chatId), 'message.created', { message });
         return messageId;

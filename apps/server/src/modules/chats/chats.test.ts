@@ -50,6 +50,8 @@ describe('group chats', () => {
 
 describe('messages', () => {
   it('numbers messages per chat without gaps and delivers an event to every member', async () => {
+    const quiet = await call<TChat>(t, s.classTeacher, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Тихий чат', memberIds: [s.verifiedTeacher.userId] });
+    t.clock.advance(60_000);
     const first = (await send(s.parent, 'Здравствуйте! Завтра будет физкультура?')).json<TMessage>();
     const second = (await send(s.classTeacher, 'Да, возьмите форму.')).json<TMessage>();
     expect(second.seq).toBe(first.seq + 1);
@@ -59,8 +61,13 @@ describe('messages', () => {
     }
     const { messages } = await call<TListMessagesResponse>(t, s.student, 'GET', `/api/chats/${chat.id}/messages?limit=2`);
     expect(messages.map((message) => message.text)).toEqual(['Да, возьмите форму.', 'Здравствуйте! Завтра будет физкультура?']);
-    const { chats } = await call<TListChatsResponse>(t, s.student, 'GET', '/api/chats');
-    expect(chats.find((item) => item.id === chat.id)).toMatchObject({ unreadCount: second.seq, lastMessage: { id: second.id } });
+    const { chats } = await call<TListChatsResponse>(t, s.classTeacher, 'GET', '/api/chats');
+    // The busiest chat comes first; the teacher's other chats are older and quiet.
+    expect(chats.map((item) => item.id)).toEqual([chat.id, quiet.id]);
+    // The teacher wrote last, so nothing there is unread for him; the student has read nothing.
+    expect(chats[0]).toMatchObject({ unreadCount: 0, lastMessage: { id: second.id } });
+    const studentView = await call<TListChatsResponse>(t, s.student, 'GET', '/api/chats');
+    expect(studentView.chats[0]).toMatchObject({ id: chat.id, unreadCount: second.seq, lastMessage: { id: second.id } });
   });
 
   it('stores a retried send once: same clientId → the same message (200), no second event', async () => {
