@@ -186,6 +186,9 @@ export type JoinRequestsTable = {
   decided_by: string | null;
 };
 
+/** A bigint with a database default: optional on insert. */
+type DefaultedBigIntColumn = ColumnType<string | number, number | undefined, number>;
+
 export type ChatsTable = {
   id: Generated<string>;
   organization_id: string;
@@ -193,7 +196,7 @@ export type ChatsTable = {
   title: Generated<string>;
   created_by: string;
   created_at: Timestamp;
-  last_seq: Generated<BigIntColumn>;
+  last_seq: DefaultedBigIntColumn;
 };
 
 export type ChatMembersTable = {
@@ -202,8 +205,8 @@ export type ChatMembersTable = {
   user_id: string;
   role: Generated<'admin' | 'member'>;
   joined_at: Timestamp;
-  joined_seq: Generated<BigIntColumn>;
-  last_read_seq: Generated<BigIntColumn>;
+  joined_seq: DefaultedBigIntColumn;
+  last_read_seq: DefaultedBigIntColumn;
   left_at: Timestamp | null;
 };
 
