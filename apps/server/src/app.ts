@@ -25,7 +25,7 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
-import { createChatsService, registerChatRoutes } from './modules/chats/index.ts';
+import { createChatsService, createMessagesService, registerChatRoutes, type SendLimit } from './modules/chats/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
@@ -42,6 +42,8 @@ export type AppOptions = {
   /** Where uploaded files live; local disk under DATA_DIR/files by default. */
   fileStore?: FileStore;
   heartbeatMs?: number;
+  /** Messages one person may send per window (defaults in modules/chats). */
+  sendLimit?: SendLimit;
 };
 
 /** Per client address, for forms anyone may submit without an account. */
@@ -91,7 +93,9 @@ export async function buildApp(options: AppOptions) {
 
   const people = createPeopleService({ db: database.db, eventLog, clock });
   const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createLocalFileStore(config.filesDir), clock });
-  const school = createSchoolService({ db: database.db, clock, eventLog, people });
+  const chats = createChatsService({ db: database.db, clock, eventLog });
+  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
+  const school = createSchoolService({ db: database.db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
   const organizations = createOrganizationsService({
     db: database.db,
     clock,
@@ -105,7 +109,6 @@ export async function buildApp(options: AppOptions) {
   });
   const invitations = createInvitationsService({ db: database.db, clock, eventLog, school, publicUrl: config.publicUrl });
   const roster = createRosterService({ db: database.db, clock, school, people });
-  const chats = createChatsService({ db: database.db, clock, eventLog });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
@@ -178,7 +181,7 @@ export async function buildApp(options: AppOptions) {
   registerSchoolRoutes(app, { school });
   registerInvitationRoutes(app, { invitations, previewsPerMinute: publicFormLimits.invitationLinksPerMinute });
   registerRosterRoutes(app, { roster });
-  registerChatRoutes(app, { chats });
+  registerChatRoutes(app, { chats, messages });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

@@ -13,8 +13,21 @@ export const eventPayloads = {
   'application.submitted': z.object({ applicationId: z.uuid() }),
   /** A chat the recipient is in was created (or they were added to it). */
   'chat.created': z.object({ chat: ZChat }),
+  /** The recipient left or was removed from a chat (also by the roster): it disappears from their list. */
+  'chat.removed': z.object({ chatId: z.uuid() }),
+  /** A chat's title, write mode or member count changed. */
+  'chat.updated': z.object({ chatId: z.uuid(), title: z.string(), onlyAdminsWrite: z.boolean(), memberCount: z.number().int() }),
+  /** (The person's own devices) they muted or unmuted a chat. */
+  'chat.muted': z.object({ chatId: z.uuid(), muted: z.boolean() }),
+  /**
+   * A member read a chat from `fromSeq` (exclusive) to `toSeq`: sent to the reader's own devices
+   * (unread counters) and to the authors of the messages read («прочитали N»).
+   */
+  'chat.read': z.object({ chatId: z.uuid(), userId: z.uuid(), fromSeq: z.number().int(), toSeq: z.number().int() }),
   /** A new message in one of the recipient's chats. */
   'message.created': z.object({ message: ZMessage }),
+  /** A message was edited, deleted or reacted to: the whole message as it is now. */
+  'message.updated': z.object({ message: ZMessage }),
   /** The person's roles or classes in an organization changed (joined, verified, moved, left). */
   'membership.changed': z.object({ organizationId: z.uuid() }),
   /** A join request waits for the recipient (an administrator or the class teacher). */

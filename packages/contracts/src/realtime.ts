@@ -17,6 +17,8 @@ export type TServerMessage =
   | { type: 'ready'; seq: number }
   /** The gap since `lastSeq` is older than the server keeps: refetch state, then continue from `seq`. */
   | { type: 'resync'; seq: number }
+  /** Ephemeral (not stored, not numbered, may be dropped), e.g. `chat.typing` with a TTypingSignal. */
+  | { type: 'signal'; name: string; data: unknown }
   | { type: 'heartbeat'; at: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };

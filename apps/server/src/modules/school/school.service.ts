@@ -31,8 +31,21 @@ const searchable = (text: string) => text.toLocaleLowerCase('ru').replaceAll('ё
 const kindsWithClasses: readonly TOrganizationKind[] = ['school', 'college', 'centre'];
 const conflictSaying = (ru: string, en: string) => conflict({ ru, en });
 
-export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; people: PeopleService }) {
+export function createSchoolService(deps: {
+  db: Kysely<DB>;
+  clock: Clock;
+  eventLog: EventLog;
+  people: PeopleService;
+  /** Told inside every transaction that changed someone's roles, classes or family links (chats bound to classes follow). */
+  onRosterChanged?: (tx: Tx, organizationId: string) => void;
+}) {
   const { db, clock, eventLog, people } = deps;
+
+  /** Tells the people concerned (their screens refresh) and whoever follows the roster. */
+  async function membershipChanged(tx: Tx, userIds: readonly string[], organizationId: string) {
+    await eventLog.append(tx, userIds, 'membership.changed', { organizationId });
+    deps.onRosterChanged?.(tx, organizationId);
+  }
 
   // --- Building blocks, also used by invitations and the roster import (inside their transactions)
 
@@ -52,13 +65,13 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       const staffRoom = await repository.findStaffRoom(tx.db, organizationId);
       if (staffRoom) joined = await repository.addToClass(tx.db, { classId: staffRoom.id, userId, role: 'staff', now });
     }
-    if (added || joined) await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
+    if (added || joined) await membershipChanged(tx, [userId], organizationId);
     return added;
   }
 
   async function placeInClass(tx: Tx, organizationId: string, classId: string, userId: string, place: ClassPlace): Promise<boolean> {
     const added = await repository.addToClass(tx.db, { classId, userId, role: place, now: clock.now() });
-    if (added) await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
+    if (added) await membershipChanged(tx, [userId], organizationId);
     return added;
   }
 
@@ -66,7 +79,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
   async function linkFamily(tx: Tx, organizationId: string, parentId: string, childId: string, createdBy: string | null): Promise<boolean> {
     const linked = await repository.linkFamily(tx.db, { parentId, childId, createdBy, now: clock.now() });
     await grantRole(tx, organizationId, parentId, 'parent');
-    if (linked) await eventLog.append(tx, [parentId], 'membership.changed', { organizationId });
+    if (linked) await membershipChanged(tx, [parentId], organizationId);
     return linked;
   }
 
@@ -209,7 +222,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       const now = clock.now();
       for (const userId of current.filter((id) => !wanted.includes(id))) {
         await repository.leaveClasses(tx.db, { organizationId, userId, now, reason: 'removed', roles: ['class_teacher'], classId });
-        await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
+        await membershipChanged(tx, [userId], organizationId);
       }
       for (const userId of wanted.filter((id) => !current.includes(id))) await placeInClass(tx, organizationId, classId, userId, 'class_teacher');
       return found;
@@ -300,7 +313,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       if (role === 'parent') placesToEnd.push('parent');
       if (!remaining.some((r) => staffRoles.includes(r))) placesToEnd.push('staff');
       if (placesToEnd.length > 0) await repository.leaveClasses(tx.db, { organizationId, userId, now, reason: 'left', roles: placesToEnd });
-      await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
+      await membershipChanged(tx, [userId], organizationId);
     });
     return memberForAdmin(admin.identity, organizationId, userId);
   }
@@ -311,7 +324,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       const roles = await requireTarget(tx, organizationId, userId);
       if (!roles.some((row) => row.role === 'teacher')) throw conflictSaying('подтвердить можно только статус педагога', 'only a teacher’s status can be confirmed');
       await repository.setVerification(tx.db, { organizationId, userId, verifiedBy: verified ? admin.identity.userId : null, now: verified ? clock.now() : null });
-      await eventLog.append(tx, [userId], 'membership.changed', { organizationId });
+      await membershipChanged(tx, [userId], organizationId);
     });
     return memberForAdmin(admin.identity, organizationId, userId);
   }
@@ -336,7 +349,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       }
       // The parents' place in the class follows the child.
       const parents = (await repository.familyLinks(tx.db, [userId])).filter((link) => link.child_id === userId).map((link) => link.parent_id);
-      await eventLog.append(tx, [userId, ...parents], 'membership.changed', { organizationId });
+      await membershipChanged(tx, [userId, ...parents], organizationId);
     });
     if (move.kind !== 'transfer') return { ...(await toMembersIncludingFormer(admin.identity, organizationId, userId)) };
     return memberForAdmin(admin.identity, organizationId, userId);
@@ -390,7 +403,7 @@ export function createSchoolService(deps: { db: Kysely<DB>; clock: Clock; eventL
       await requireTarget(tx, organizationId, parentId);
       await requireTarget(tx, organizationId, childId);
       if (!(await repository.unlinkFamily(tx.db, { parentId, childId, now: clock.now() }))) throw notFound();
-      await eventLog.append(tx, [parentId], 'membership.changed', { organizationId });
+      await membershipChanged(tx, [parentId], organizationId);
     });
     return memberForAdmin(admin.identity, organizationId, parentId);
   }

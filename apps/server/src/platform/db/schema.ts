@@ -74,6 +74,8 @@ export type OrganizationsTable = {
   address: Generated<string>;
   parent_id: string | null;
   created_at: GeneratedTimestamp;
+  /** Whether students may start direct chats with classmates (an administrator's setting). */
+  students_may_message_each_other: Generated<boolean>;
 };
 
 export type MembershipsTable = {
@@ -192,11 +194,14 @@ type DefaultedBigIntColumn = ColumnType<string | number, number | undefined, num
 export type ChatsTable = {
   id: Generated<string>;
   organization_id: string;
-  kind: 'group' | 'direct';
+  kind: 'group' | 'class' | 'parents' | 'direct';
   title: Generated<string>;
   created_by: string;
   created_at: Timestamp;
   last_seq: DefaultedBigIntColumn;
+  class_id: string | null;
+  direct_key: string | null;
+  only_admins_write: Generated<boolean>;
 };
 
 export type ChatMembersTable = {
@@ -208,15 +213,32 @@ export type ChatMembersTable = {
   joined_seq: DefaultedBigIntColumn;
   last_read_seq: DefaultedBigIntColumn;
   left_at: Timestamp | null;
+  source: Generated<'manual' | 'roster'>;
+  left_reason: 'left' | 'removed' | 'roster' | null;
+  muted: Generated<boolean>;
 };
 
 export type MessagesTable = {
   id: Generated<string>;
   chat_id: string;
   seq: BigIntColumn;
-  author_id: string;
-  client_id: string;
+  author_id: string | null;
+  client_id: string | null;
   body: string;
+  created_at: Timestamp;
+  kind: Generated<'text' | 'system'>;
+  /** A system message's content (StoredSystemEvent), as JSON. */
+  system: ColumnType<unknown, string | null | undefined, string | null>;
+  reply_to_id: string | null;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+};
+
+export type MessageReactionsTable = {
+  message_id: string;
+  user_id: string;
+  emoji: string;
   created_at: Timestamp;
 };
 
@@ -224,6 +246,7 @@ export type DB = {
   chats: ChatsTable;
   chat_members: ChatMembersTable;
   messages: MessagesTable;
+  message_reactions: MessageReactionsTable;
   classes: ClassesTable;
   class_members: ClassMembersTable;
   family_links: FamilyLinksTable;

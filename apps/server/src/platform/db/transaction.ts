@@ -3,10 +3,16 @@ import type { DB } from './schema.ts';
 
 export type AfterCommit = () => void | Promise<void>;
 
-/** A unit of work: the Kysely transaction plus a hook that runs only once it has committed. */
+/** A unit of work: the Kysely transaction plus hooks that run just before and once it has committed. */
 export type Tx = {
   db: Transaction<DB>;
   afterCommit(callback: AfterCommit): void;
+  /**
+   * Runs `callback` inside the transaction after `work` has finished, once per `key` however
+   * often it is asked for: work that many steps of one transaction trigger but that should happen
+   * once (bringing chats in step with a class roster after a whole import). A failure rolls back.
+   */
+  beforeCommit(key: string, callback: () => Promise<void>): void;
 };
 
 export type AfterCommitErrorReporter = (error: unknown) => void;
@@ -22,7 +28,23 @@ export async function transaction<T>(
   reportError: AfterCommitErrorReporter = (error) => console.error('after-commit callback failed', error),
 ): Promise<T> {
   const callbacks: AfterCommit[] = [];
-  const result = await db.transaction().execute((trx) => work({ db: trx, afterCommit: (callback) => callbacks.push(callback) }));
+  const result = await db.transaction().execute(async (trx) => {
+    const before = new Map<string, () => Promise<void>>();
+    const value = await work({
+      db: trx,
+      afterCommit: (callback) => callbacks.push(callback),
+      beforeCommit: (key, callback) => {
+        if (!before.has(key)) before.set(key, callback);
+      },
+    });
+    // A callback may ask for more (keys not seen yet run too, in order).
+    const done = new Set<string>();
+    for (let next = [...before].find(([key]) => !done.has(key)); next; next = [...before].find(([key]) => !done.has(key))) {
+      done.add(next[0]);
+      await next[1]();
+    }
+    return value;
+  });
   for (const callback of callbacks) {
     try {
       await callback();

@@ -31,7 +31,7 @@ export class AppError extends Error {
 }
 
 export const unauthenticated = () => new AppError(401, 'unauthenticated');
-export const forbidden = () => new AppError(403, 'forbidden');
+export const forbidden = (detail?: LocalizedText) => new AppError(403, 'forbidden', detail ? { detail } : {});
 /** Also used for things of another organization: their existence is not revealed. */
 export const notFound = () => new AppError(404, 'not_found');
 /** A message in both languages; the error handler picks the request's. */

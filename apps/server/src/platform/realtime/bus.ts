@@ -15,7 +15,10 @@ export type UserEventMessage = {
 /** Control message: these sessions were signed out; their sockets must close. */
 export type SessionsRevokedMessage = { kind: 'sessions-revoked'; sessionIds: string[] };
 
-export type BusMessage = UserEventMessage | SessionsRevokedMessage;
+/** Ephemeral (typing…): not stored, not numbered; a socket that is not ready simply misses it. */
+export type SignalMessage = { kind: 'signal'; userIds: string[]; name: string; data: unknown };
+
+export type BusMessage = UserEventMessage | SessionsRevokedMessage | SignalMessage;
 
 export type BusHandler = (message: BusMessage) => void;
 

@@ -100,6 +100,16 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
       for (const connection of byUser.get(message.userId) ?? []) deliverLive(connection, message);
       return;
     }
+    if (message.kind === 'signal') {
+      const frame = JSON.stringify({ type: 'signal', name: message.name, data: message.data });
+      for (const userId of message.userIds) {
+        for (const connection of byUser.get(userId) ?? []) {
+          // Only to ready sockets, and never queued behind a catch-up: a late typing signal is worthless.
+          if (connection.lastSentSeq !== null && connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
+        }
+      }
+      return;
+    }
     const revoked = new Set(message.sessionIds);
     for (const connection of all) {
       if (revoked.has(connection.identity.sessionId)) connection.socket.close(closeCodes.sessionRevoked, 'signed out');
