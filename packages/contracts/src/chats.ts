@@ -65,7 +65,10 @@ export const ZMessage = z
     /** Deleted for everyone: the text is gone, a mark «сообщение удалено» stays in its place. */
     deletedAt: z.iso.datetime().nullable(),
     reactions: z.array(ZReaction),
-    /** How many members other than the author have read it («прочитали N»). */
+    /**
+     * How many members other than the author have read it («прочитали N»): shown to the author, and
+     * kept current for the author only (chat.read events go to the authors of what was read).
+     */
     readCount: z.number().int(),
   })
   .meta({ id: 'Message' });
@@ -83,6 +86,7 @@ export const ZChat = z
     /** The other person of a direct chat. */
     peer: ZPersonRef.nullable(),
     memberCount: z.number().int(),
+    /** The newest message, without its quote, reactions and read count (asLastMessage). */
     lastMessage: ZMessage.nullable(),
     /** The newest message's seq and how far the signed-in person has read. */
     lastSeq: z.number().int(),

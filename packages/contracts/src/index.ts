@@ -8,3 +8,4 @@ export * from './health.ts';
 export * from './organizations.ts';
 export * from './school.ts';
 export * from './chats.ts';
+export * from './chat-state.ts';

@@ -7,7 +7,8 @@ import { registerOrganization } from './organizations.ts';
 export async function call<T = unknown>(t: TestApp, as: SignedIn | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown, expected = [200, 201]): Promise<T> {
   const response = await t.app.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}), headers: as ? asUser(as) : {} });
   if (!expected.includes(response.statusCode)) throw new Error(`${method} ${url} → ${response.statusCode}: ${response.body}`);
-  return response.json() as T;
+  // 204 No Content has no body to parse.
+  return (response.body === '' ? undefined : response.json()) as T;
 }
 
 export const uniqueEmail = (prefix: string) => `${prefix}.${randomBytes(4).toString('hex')}@school.test`;

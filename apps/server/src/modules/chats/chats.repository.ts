@@ -360,7 +360,7 @@ export async function removeReaction(db: Executor, messageId: string, userId: st
 
 export function reactionsOf(db: Executor, messageIds: readonly string[]) {
   if (messageIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('message_reactions').select(['message_id', 'user_id', 'emoji']).where('message_id', 'in', messageIds).orderBy('created_at').execute();
+  return db.selectFrom('message_reactions').select(['message_id', 'user_id', 'emoji']).where('message_id', 'in', messageIds).orderBy('created_at').orderBy('user_id').execute();
 }
 
 // --- The list of one's chats

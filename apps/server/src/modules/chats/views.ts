@@ -1,4 +1,4 @@
-import type { TChat, TMessage, TPersonRef, TReaction, TReactionEmoji, TReplyQuote } from '@parta/contracts';
+import { reactionEmoji, type TChat, type TMessage, type TPersonRef, type TReaction, type TReactionEmoji, type TReplyQuote } from '@parta/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../platform/db/index.ts';
 import * as repository from './chats.repository.ts';
@@ -69,6 +69,8 @@ export async function toMessages(db: Executor, chatId: string, rows: readonly re
     else list.push({ emoji, userIds: [reaction.user_id] });
     reactions.set(reaction.message_id, list);
   }
+  // The palette's order, whoever reacted first; people in the order they reacted.
+  for (const list of reactions.values()) list.sort((a, b) => reactionEmoji.indexOf(a.emoji) - reactionEmoji.indexOf(b.emoji));
   const quotes = new Map(quoted.map((row) => [row.id, quoteOf(row)]));
   return rows.map((row) => toMessage(row, { reactions, quotes, reads }));
 }
