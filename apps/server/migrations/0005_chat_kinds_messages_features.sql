@@ -45,3 +45,7 @@ CREATE TABLE message_reactions (
   created_at timestamptz NOT NULL,
   PRIMARY KEY (message_id, user_id)
 );
+
+-- Search with Russian morphology («учебники» finds «учебник»); deleted and system messages have an empty body.
+ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('russian', body)) STORED;
+CREATE INDEX messages_search ON messages USING gin (search);

@@ -201,3 +201,18 @@ export type TListReadersResponse = z.infer<typeof ZListReadersResponse>;
 /** Ephemeral (not stored, may drop): someone is typing in a chat. */
 export const ZTypingSignal = z.object({ chatId: z.uuid(), user: ZPersonRef }).meta({ id: 'TypingSignal' });
 export type TTypingSignal = z.infer<typeof ZTypingSignal>;
+
+export const ZSearchMessagesQuery = z
+  .object({
+    q: ZSingleLine(2, 200),
+    /** Only in this chat; across all of one's chats when absent. */
+    chatId: z.uuid().optional(),
+  })
+  .strict();
+export type TSearchMessagesQuery = z.infer<typeof ZSearchMessagesQuery>;
+
+/** Newest first, at most 50; only from chats the person is in now, never from before they joined. */
+export const ZSearchMessagesResponse = z
+  .object({ results: z.array(z.object({ chatId: z.uuid(), chatTitle: z.string(), message: ZMessage })) })
+  .meta({ id: 'SearchMessagesResponse' });
+export type TSearchMessagesResponse = z.infer<typeof ZSearchMessagesResponse>;

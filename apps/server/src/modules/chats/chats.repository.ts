@@ -425,3 +425,23 @@ export async function organizationSettings(db: Executor, organizationId: string)
 export async function setStudentsMayMessageEachOther(db: Executor, organizationId: string, value: boolean) {
   await db.updateTable('organizations').set({ students_may_message_each_other: value }).where('id', '=', organizationId).execute();
 }
+
+/**
+ * Messages matching a search (Russian morphology, web-search syntax: words, "phrases", -minus)
+ * from the person's current chats, in organizations they still belong to, never from before they
+ * joined; newest first.
+ */
+export async function searchMessages(db: Executor, values: { userId: string; query: string; chatId?: string | undefined; limit: number }) {
+  let query = selectMessages(db)
+    .innerJoin('chat_members as me', (join) => join.onRef('me.chat_id', '=', 'messages.chat_id').on('me.user_id', '=', values.userId).on('me.left_at', 'is', null))
+    .select('chats.title as chat_title')
+    .select('chats.kind as chat_kind')
+    .where(sql<boolean>`messages.search @@ websearch_to_tsquery('russian', ${values.query})`)
+    .whereRef('messages.seq', '>', 'me.joined_seq')
+    .where('messages.kind', '=', 'text')
+    .where('messages.deleted_at', 'is', null)
+    .where('chats.organization_id', 'in', (eb) => eb.selectFrom('memberships').select('organization_id').where('user_id', '=', values.userId).where('ended_at', 'is', null));
+  if (values.chatId) query = query.where('messages.chat_id', '=', values.chatId);
+  const rows = await query.orderBy('messages.created_at', 'desc').orderBy('messages.seq', 'desc').limit(values.limit).execute();
+  return rows.map((row) => ({ ...toMessageRow(row), chat_title: row.chat_title, chat_kind: row.chat_kind }));
+}

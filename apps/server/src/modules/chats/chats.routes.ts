@@ -15,6 +15,8 @@ import {
   ZMuteChatRequest,
   ZPersonRef,
   ZRole,
+  ZSearchMessagesQuery,
+  ZSearchMessagesResponse,
   ZSendMessageRequest,
   ZSetReactionRequest,
   ZUpdateChatRequest,
@@ -44,6 +46,12 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
   r.get('/api/chats', { schema: { summary: 'The chats the signed-in person is in, newest activity first', tags, querystring: noQuery, response: { 200: ZListChatsResponse } } }, async (request) => ({
     chats: await chats.listChats(request.identity),
   }));
+
+  r.get(
+    '/api/chats/search',
+    { schema: { summary: 'Search messages in one chat or all of one’s chats (Russian morphology; only chats one is in, never from before joining)', tags, querystring: ZSearchMessagesQuery, response: { 200: ZSearchMessagesResponse } } },
+    async (request) => ({ results: await messages.search(request.identity, request.query) }),
+  );
 
   r.get('/api/chats/:chatId', { schema: { summary: 'One chat as the signed-in member sees it', tags, params: ZChatParams, querystring: noQuery, response: { 200: ZChat } } }, async (request) =>
     chats.getChat(request.identity, request.params.chatId),

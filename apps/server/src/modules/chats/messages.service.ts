@@ -1,4 +1,4 @@
-import type { TEditMessageRequest, TListMessagesQuery, TMessage, TPersonRef, TReactionEmoji, TSendMessageRequest } from '@parta/contracts';
+import type { TEditMessageRequest, TListMessagesQuery, TMessage, TPersonRef, TReactionEmoji, TSearchMessagesQuery, TSearchMessagesResponse, TSendMessageRequest } from '@parta/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
@@ -6,7 +6,8 @@ import { conflict, forbidden, invalidField, notFound, rateLimited, type Identity
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import * as repository from './chats.repository.ts';
 import { requireChatAdmin, requireChatMember } from './chats.service.ts';
-import { loadMessage, toMessage, toMessages } from './views.ts';
+import { requireSignedIn } from '../access/index.ts';
+import { chatFor, loadMessage, toMessage, toMessages } from './views.ts';
 
 export type MessagesService = ReturnType<typeof createMessagesService>;
 
@@ -195,5 +196,23 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     await bus.publish([{ kind: 'signal', userIds: others, name: 'chat.typing', data: { chatId, user: { id: person.userId, displayName: me?.display_name ?? '', verifiedTeacher: Boolean(me?.verified) } } }]);
   }
 
-  return { listMessages, send, edit, remove, react, markRead, readers, typing };
+  /** Full-text search in one chat or across all of one's chats (Russian morphology). */
+  async function search(identity: Identity | null, query: TSearchMessagesQuery): Promise<TSearchMessagesResponse['results']> {
+    const person = requireSignedIn(identity);
+    if (query.chatId) await requireChatMember(db, identity, query.chatId);
+    const rows = await repository.searchMessages(db, { userId: person.userId, query: query.q, chatId: query.chatId, limit: 50 });
+    const chatIds = [...new Set(rows.map((row) => row.chat_id))];
+    const byChat = new Map<string, { title: string; messages: Map<string, TMessage> }>();
+    for (const chatId of chatIds) {
+      const mine = rows.filter((row) => row.chat_id === chatId);
+      const view = await chatFor(db, person.userId, chatId);
+      byChat.set(chatId, { title: view?.title ?? mine[0]!.chat_title, messages: new Map((await toMessages(db, chatId, mine)).map((m) => [m.id, m])) });
+    }
+    return rows.map((row) => {
+      const chat = byChat.get(row.chat_id)!;
+      return { chatId: row.chat_id, chatTitle: chat.title, message: chat.messages.get(row.id)! };
+    });
+  }
+
+  return { listMessages, send, edit, remove, react, markRead, readers, typing, search };
 }

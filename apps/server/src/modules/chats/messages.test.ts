@@ -192,6 +192,31 @@ describe('typing', () => {
   });
 });
 
+describe('search', () => {
+  it('finds words in any form (Russian morphology), only in one’s current chats and never before joining', async () => {
+    const room = await call<TChat>(t, s.classTeacher, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Поиск', memberIds: [s.parent.userId] });
+    const before = await send(s.classTeacher, 'Контрольная по математике перенесена', { chatId: room.id });
+    await call(t, s.classTeacher, 'POST', `/api/chats/${room.id}/members`, { userIds: [s.student.userId] }, [204]);
+    const after = await send(s.classTeacher, 'Возьмите учебники по математике', { chatId: room.id });
+    const removed = await send(s.classTeacher, 'Учебник забыли дома', { chatId: room.id });
+    await call(t, s.classTeacher, 'DELETE', `/api/chats/${room.id}/messages/${removed.id}`);
+
+    const search = (as: SignedIn, q: string, chatId?: string) =>
+      call<{ results: { chatId: string; chatTitle: string; message: TMessage }[] }>(t, as, 'GET', `/api/chats/search?q=${encodeURIComponent(q)}${chatId ? `&chatId=${chatId}` : ''}`);
+    // «математика» finds «математике»; the teacher sees both, the student only what came after they joined.
+    expect((await search(s.classTeacher, 'математика', room.id)).results.map((r) => r.message.id)).toEqual([after.id, before.id]);
+    expect((await search(s.student, 'математика')).results.map((r) => r.message.id)).toEqual([after.id]);
+    // «учебник» finds «учебники», not the deleted message.
+    const found = await search(s.parent, 'учебник');
+    expect(found.results.map((r) => [r.message.id, r.chatTitle])).toEqual([[after.id, 'Поиск']]);
+    // Someone who is not in the chat is told it does not exist; after leaving, nothing is found there.
+    expect((await inject(s.teacher, 'GET', `/api/chats/search?q=${encodeURIComponent('математика')}&chatId=${room.id}`)).statusCode).toBe(404);
+    await call(t, s.parent, 'POST', `/api/chats/${room.id}/leave`, undefined, [204]);
+    expect((await search(s.parent, 'учебник')).results).toEqual([]);
+    expect((await inject(s.parent, 'GET', '/api/chats/search?q=x')).statusCode).toBe(400);
+  });
+});
+
 describe('delivery guarantees', () => {
   it('stores a message once when the server died after commit and before replying, and the client retried on another', async () => {
     // The first node commits, then hangs in publishing: its reply never comes (as if it died there).
