@@ -25,7 +25,7 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
-import { createChatsService, createMessagesService, registerChatRoutes, type SendLimit } from './modules/chats/index.ts';
+import { createChatInvitationsService, createChatsService, createMessagesService, createReportsService, registerAttachmentRoutes, registerChatRoutes, type SendLimit } from './modules/chats/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
@@ -94,7 +94,9 @@ export async function buildApp(options: AppOptions) {
   const people = createPeopleService({ db: database.db, eventLog, clock });
   const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createLocalFileStore(config.filesDir), clock });
   const chats = createChatsService({ db: database.db, clock, eventLog });
-  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
+  const reports = createReportsService({ db: database.db, clock, eventLog, uploads });
+  const chatInvitations = createChatInvitationsService({ db: database.db, clock, eventLog, publicUrl: config.publicUrl });
+  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, uploads, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
   const school = createSchoolService({ db: database.db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
   const organizations = createOrganizationsService({
     db: database.db,
@@ -181,7 +183,8 @@ export async function buildApp(options: AppOptions) {
   registerSchoolRoutes(app, { school });
   registerInvitationRoutes(app, { invitations, previewsPerMinute: publicFormLimits.invitationLinksPerMinute });
   registerRosterRoutes(app, { roster });
-  registerChatRoutes(app, { chats, messages });
+  registerChatRoutes(app, { chats, messages, reports, chatInvitations });
+  registerAttachmentRoutes(app, { db: database.db, uploads });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

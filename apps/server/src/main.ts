@@ -35,6 +35,11 @@ async function main() {
     eventLog.prune(new Date(Date.now() - config.eventRetentionMs)).catch((error: unknown) => app.log.warn({ err: error }, 'event log pruning failed'));
   const pruneTimer = setInterval(pruneEvents, 3_600_000);
   pruneTimer.unref();
+  // Uploads never attached to anything (a message not sent after all) are removed after a day.
+  const sweepUploads = () =>
+    services.uploads.sweepUnclaimed(new Date(Date.now() - 86_400_000)).catch((error: unknown) => app.log.warn({ err: error }, 'sweeping unclaimed uploads failed'));
+  const sweepTimer = setInterval(sweepUploads, 3_600_000);
+  sweepTimer.unref();
 
   await app.listen({ host: config.host, port: config.port });
   const url = config.publicUrl;

@@ -21,26 +21,29 @@ export function applyToChat(chat: TChat, event: ChatEvent, me: string): TChat | 
       return event.data.chatId === chat.id ? undefined : chat;
     case 'chat.updated': {
       if (event.data.chatId !== chat.id) return chat;
-      const { title, onlyAdminsWrite, memberCount } = event.data;
-      return { ...chat, title: chat.kind === 'direct' ? chat.title : title, onlyAdminsWrite, memberCount, canWrite: !onlyAdminsWrite || chat.myRole === 'admin' };
+      const { title, onlyAdminsWrite, memberCount, pinned } = event.data;
+      return { ...chat, title: chat.kind === 'direct' ? chat.title : title, onlyAdminsWrite, memberCount, pinned, canWrite: !onlyAdminsWrite || chat.myRole === 'admin' };
     }
     case 'chat.muted':
       return event.data.chatId === chat.id ? { ...chat, muted: event.data.muted } : chat;
     case 'chat.read': {
       if (event.data.chatId !== chat.id || event.data.userId !== me) return chat;
       const next = { ...chat, lastReadSeq: Math.max(chat.lastReadSeq, event.data.toSeq) };
-      return { ...next, unreadCount: unread(next) };
+      // Mentions read now are counted by the server; a client refetches the chat for the exact figure.
+      return { ...next, unreadCount: unread(next), unreadMentionCount: next.unreadCount === 0 ? 0 : chat.unreadMentionCount };
     }
     case 'message.created': {
       const { message } = event.data;
       if (message.chatId !== chat.id || message.seq <= (chat.lastMessage?.seq ?? 0)) return chat;
       const next = { ...chat, lastSeq: Math.max(chat.lastSeq, message.seq), lastMessage: asLastMessage(message) };
       if (message.author?.id === me) next.lastReadSeq = Math.max(next.lastReadSeq, message.seq);
+      if (message.author?.id !== me && message.mentions.some((person) => person.id === me)) next.unreadMentionCount = chat.unreadMentionCount + 1;
       return { ...next, unreadCount: unread(next) };
     }
     case 'message.updated': {
       const { message } = event.data;
-      return chat.lastMessage?.id === message.id ? { ...chat, lastMessage: asLastMessage(message) } : chat;
+      const pinned = chat.pinned?.id === message.id ? { ...chat.pinned, text: message.deletedAt ? '' : message.text.slice(0, 200), deleted: message.deletedAt !== null } : chat.pinned;
+      return chat.lastMessage?.id === message.id || pinned !== chat.pinned ? { ...chat, pinned, lastMessage: chat.lastMessage?.id === message.id ? asLastMessage(message) : chat.lastMessage } : chat;
     }
     default:
       return chat;
@@ -81,9 +84,19 @@ export function applyToMessages(messages: readonly TMessage[], chatId: string, e
       if (readChat !== chatId || userId === me) return [...messages];
       return messages.map((m) => (m.author?.id === me && m.author.id !== userId && m.seq > fromSeq && m.seq <= toSeq ? { ...m, readCount: m.readCount + 1 } : m));
     }
+    case 'message.acknowledged': {
+      const { messageId, count } = event.data;
+      return messages.map((m) => (m.id === messageId && m.acknowledgements ? { ...m, acknowledgements: { count } } : m));
+    }
     case 'chat.removed':
       return event.data.chatId === chatId ? [] : [...messages];
     default:
       return [...messages];
   }
+}
+
+/** The ids of the posts the signed-in person has confirmed, after an event. */
+export function applyToAcknowledged(acknowledged: readonly string[], event: ChatEvent, me: string): string[] {
+  if (event.name !== 'message.acknowledged' || event.data.userId !== me || acknowledged.includes(event.data.messageId)) return [...acknowledged];
+  return [...acknowledged, event.data.messageId];
 }

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { ZAttachment, ZAttachmentTokens } from './attachments.ts';
 import { ZRole } from './organizations.ts';
 import { ZPersonRef } from './school.ts';
 import { ruMessage, ZMultiLine, ZSingleLine } from './text.ts';
 
-// Chats (чаты), PRODUCT.md §4: group chats of an organization, chats bound to a class (class
-// chat, parents' chat) whose members follow the roster, direct chats; durable, idempotent
-// messages ordered by a per-chat sequence, with replies, edits, deletion, reactions and read state.
+// Chats (чаты) and channels (каналы), PRODUCT.md §4–5: group chats of an organization, chats
+// bound to a class (class chat, parents' chat) whose members follow the roster, direct chats,
+// channels; durable, idempotent messages ordered by a per-chat sequence, with replies, edits,
+// deletion, reactions, mentions, forwarding, pinning, acknowledgements and read state.
 
-export const chatKinds = ['group', 'class', 'parents', 'direct'] as const;
+export const chatKinds = ['group', 'class', 'parents', 'direct', 'channel'] as const;
 export const ZChatKind = z.enum(chatKinds);
 export type TChatKind = z.infer<typeof ZChatKind>;
 
@@ -22,7 +24,7 @@ export type TReaction = z.infer<typeof ZReaction>;
 /** What a system message records («добавил участников», «вышла из чата»…). */
 export const ZSystemEvent = z
   .object({
-    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites']),
+    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned']),
     /** Who did it (null when the roster did it: a student joined or left the class). */
     actor: ZPersonRef.nullable(),
     /** Whom it concerns (added, removed, joined, left). */
@@ -65,6 +67,16 @@ export const ZMessage = z
     /** Deleted for everyone: the text is gone, a mark «сообщение удалено» stays in its place. */
     deletedAt: z.iso.datetime().nullable(),
     reactions: z.array(ZReaction),
+    /** Files, images (with previews), video, audio, in the author's order; [] once deleted. */
+    attachments: z.array(ZAttachment),
+    /** People of the chat the author named with @ (they are notified even in a muted chat). */
+    mentions: z.array(ZPersonRef),
+    /** Marked «срочно» by the author: delivered with sound even in staff's quiet hours. */
+    urgent: z.boolean(),
+    /** A forwarded message: who wrote the original and when. */
+    forwardedFrom: z.object({ author: ZPersonRef.nullable(), createdAt: z.iso.datetime() }).nullable(),
+    /** A channel post asking «прочитал и подтверждаю»: how many have confirmed (current for the channel's administrators). */
+    acknowledgements: z.object({ count: z.number().int() }).nullable(),
     /**
      * How many members other than the author have read it («прочитали N»): shown to the author, and
      * kept current for the author only (chat.read events go to the authors of what was read).
@@ -99,6 +111,14 @@ export const ZChat = z
     canWrite: z.boolean(),
     /** The person muted it: no notifications, unread still counted. */
     muted: z.boolean(),
+    /** Unread messages that mention the person. */
+    unreadMentionCount: z.number().int(),
+    /** A channel's description; empty for chats. */
+    description: z.string(),
+    /** «Общешкольный канал» (everyone) or «Сотрудники» (staff): made by Parta, membership follows the organization. */
+    systemChannel: z.enum(['school', 'staff']).nullable(),
+    /** The pinned message, quoted. */
+    pinned: ZReplyQuote.nullable(),
   })
   .meta({ id: 'Chat' });
 export type TChat = z.infer<typeof ZChat>;
@@ -163,11 +183,23 @@ export type TMarkReadRequest = z.infer<typeof ZMarkReadRequest>;
 export const ZSendMessageRequest = z
   .object({
     clientId: z.uuid(),
-    text: ZMultiLine(1, 4000),
+    /** May be empty only when forwarding or sending attachments. */
+    text: ZMultiLine(0, 4000).default(''),
+    /** Upload tokens (POST /api/uploads?purpose=chat_attachment), at most 10, in display order. */
+    attachmentTokens: ZAttachmentTokens.optional(),
     /** A message of the same chat this one answers (shown as a quote). */
     replyToId: z.uuid().optional(),
+    /** Members of the chat named with @. */
+    mentionIds: z.array(z.uuid()).max(50).optional(),
+    /** «Срочно»: not held back by staff's quiet hours. */
+    urgent: z.boolean().optional(),
+    /** (Channel administrators) ask readers to confirm «прочитал и подтверждаю». */
+    requiresAck: z.boolean().optional(),
+    /** Forward this message (from any chat the sender can read); `text` and attachments must then be empty. */
+    forwardFromId: z.uuid().optional(),
   })
   .strict()
+  .refine((value) => value.text.length > 0 || value.forwardFromId !== undefined || (value.attachmentTokens?.length ?? 0) > 0, { ...ruMessage('write a message', 'напишите сообщение'), path: ['text'] })
   .meta({ id: 'SendMessageRequest' });
 export type TSendMessageRequest = z.infer<typeof ZSendMessageRequest>;
 
@@ -191,7 +223,13 @@ export const ZListMessagesQuery = z
 export type TListMessagesQuery = z.infer<typeof ZListMessagesQuery>;
 
 /** Newest first for `beforeSeq` (and the default), oldest first for `afterSeq`. */
-export const ZListMessagesResponse = z.object({ messages: z.array(ZMessage) }).meta({ id: 'ListMessagesResponse' });
+export const ZListMessagesResponse = z
+  .object({
+    messages: z.array(ZMessage),
+    /** Which of these messages the signed-in person has confirmed («прочитал и подтверждаю»). */
+    acknowledged: z.array(z.uuid()),
+  })
+  .meta({ id: 'ListMessagesResponse' });
 export type TListMessagesResponse = z.infer<typeof ZListMessagesResponse>;
 
 /** (The author only) the members who have read a message. */
@@ -216,3 +254,110 @@ export const ZSearchMessagesResponse = z
   .object({ results: z.array(z.object({ chatId: z.uuid(), chatTitle: z.string(), message: ZMessage })) })
   .meta({ id: 'SearchMessagesResponse' });
 export type TSearchMessagesResponse = z.infer<typeof ZSearchMessagesResponse>;
+
+export const ZPinMessageRequest = z.object({ messageId: z.uuid() }).strict().meta({ id: 'PinMessageRequest' });
+export type TPinMessageRequest = z.infer<typeof ZPinMessageRequest>;
+
+/** A channel made by staff; its members subscribe. */
+export const ZCreateChannelRequest = z
+  .object({ title: ZSingleLine(1, 100), description: ZMultiLine(0, 500).default('') })
+  .strict()
+  .meta({ id: 'CreateChannelRequest' });
+export type TCreateChannelRequest = z.infer<typeof ZCreateChannelRequest>;
+
+/** A channel of the organization as anyone of it may find it. */
+export const ZChannelSummary = z
+  .object({ id: z.uuid(), title: z.string(), description: z.string(), memberCount: z.number().int(), systemChannel: z.enum(['school', 'staff']).nullable(), subscribed: z.boolean() })
+  .meta({ id: 'ChannelSummary' });
+export type TChannelSummary = z.infer<typeof ZChannelSummary>;
+
+/** (Channel administrators, the author) who confirmed a post and who has not yet. */
+export const ZAcknowledgementsResponse = z
+  .object({ confirmed: z.array(ZPersonRef), pending: z.array(ZPersonRef) })
+  .meta({ id: 'AcknowledgementsResponse' });
+export type TAcknowledgementsResponse = z.infer<typeof ZAcknowledgementsResponse>;
+
+export const ZReportMessageRequest = z.object({ reason: ZMultiLine(1, 500) }).strict().meta({ id: 'ReportMessageRequest' });
+export type TReportMessageRequest = z.infer<typeof ZReportMessageRequest>;
+
+export const ZMessageReport = z
+  .object({
+    id: z.uuid(),
+    chatId: z.uuid(),
+    chatTitle: z.string(),
+    messageId: z.uuid(),
+    /** What the message said when it was reported. */
+    messageText: z.string(),
+    author: ZPersonRef.nullable(),
+    reporter: ZPersonRef,
+    reason: z.string(),
+    createdAt: z.iso.datetime(),
+    status: z.enum(['open', 'deleted', 'dismissed']),
+  })
+  .meta({ id: 'MessageReport' });
+export type TMessageReport = z.infer<typeof ZMessageReport>;
+
+export const ZResolveReportRequest = z.object({ action: z.enum(['delete', 'dismiss']) }).strict().meta({ id: 'ResolveReportRequest' });
+export type TResolveReportRequest = z.infer<typeof ZResolveReportRequest>;
+
+const ZTimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, ruMessage('unknown time zone', 'неизвестный часовой пояс'));
+
+/** The organization's chat rules. */
+export const ZOrganizationChatSettings = z
+  .object({
+    studentsMayMessageEachOther: z.boolean(),
+    /** School hours, local time of `timeZone`: parents' messages to staff outside them arrive quietly unless urgent. */
+    schoolDayStarts: z.number().int().min(0).max(23),
+    schoolDayEnds: z.number().int().min(1).max(24),
+    /** An IANA time zone, e.g. Europe/Moscow. */
+    timeZone: z.string(),
+  })
+  .meta({ id: 'OrganizationChatSettings' });
+export type TOrganizationChatSettings = z.infer<typeof ZOrganizationChatSettings>;
+
+/** (Administrators) change some of the rules; the school day must still start before it ends. */
+export const ZUpdateOrganizationChatSettings = z
+  .object({
+    studentsMayMessageEachOther: z.boolean().optional(),
+    schoolDayStarts: z.number().int().min(0).max(23).optional(),
+    schoolDayEnds: z.number().int().min(1).max(24).optional(),
+    timeZone: ZTimeZone.optional(),
+  })
+  .strict()
+  .meta({ id: 'UpdateOrganizationChatSettings' });
+export type TUpdateOrganizationChatSettings = z.infer<typeof ZUpdateOrganizationChatSettings>;
+
+/** A link that lets people of the chat's organization join it (chat administrators who are staff make them). */
+export const ZCreateChatInvitationRequest = z
+  .object({ expiresInDays: z.number().int().min(1).max(30).optional(), maxUses: z.number().int().min(1).max(1000).optional() })
+  .strict()
+  .meta({ id: 'CreateChatInvitationRequest' });
+export type TCreateChatInvitationRequest = z.infer<typeof ZCreateChatInvitationRequest>;
+
+export const ZChatInvitation = z
+  .object({
+    id: z.uuid(),
+    maxUses: z.number().int(),
+    uses: z.number().int(),
+    expiresAt: z.iso.datetime(),
+    createdAt: z.iso.datetime(),
+    state: z.enum(['active', 'expired', 'used_up', 'revoked']),
+  })
+  .meta({ id: 'ChatInvitation' });
+export type TChatInvitation = z.infer<typeof ZChatInvitation>;
+
+/** Shown once, when made: the secret is stored only as a hash. */
+export const ZCreatedChatInvitation = ZChatInvitation.extend({ token: z.string(), url: z.string() }).meta({ id: 'CreatedChatInvitation' });
+export type TCreatedChatInvitation = z.infer<typeof ZCreatedChatInvitation>;
+
+export const ZChatInvitationPreview = z
+  .object({ chatTitle: z.string(), kind: ZChatKind, organizationShortName: z.string(), memberCount: z.number().int(), alreadyMember: z.boolean(), chatId: z.uuid().nullable() })
+  .meta({ id: 'ChatInvitationPreview' });
+export type TChatInvitationPreview = z.infer<typeof ZChatInvitationPreview>;

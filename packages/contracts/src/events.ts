@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZMe } from './auth.ts';
-import { ZChat, ZMessage } from './chats.ts';
+import { ZChat, ZMessage, ZReplyQuote } from './chats.ts';
 
 /**
  * Every real-time event name mapped to its payload schema. Names are `entity.pastVerb`.
@@ -16,7 +16,7 @@ export const eventPayloads = {
   /** The recipient left or was removed from a chat (also by the roster): it disappears from their list. */
   'chat.removed': z.object({ chatId: z.uuid() }),
   /** A chat's title, write mode or member count changed. */
-  'chat.updated': z.object({ chatId: z.uuid(), title: z.string(), onlyAdminsWrite: z.boolean(), memberCount: z.number().int() }),
+  'chat.updated': z.object({ chatId: z.uuid(), title: z.string(), onlyAdminsWrite: z.boolean(), memberCount: z.number().int(), pinned: ZReplyQuote.nullable() }),
   /** (The person's own devices) they muted or unmuted a chat. */
   'chat.muted': z.object({ chatId: z.uuid(), muted: z.boolean() }),
   /**
@@ -24,10 +24,17 @@ export const eventPayloads = {
    * (unread counters) and to the authors of the messages read («прочитали N»).
    */
   'chat.read': z.object({ chatId: z.uuid(), userId: z.uuid(), fromSeq: z.number().int(), toSeq: z.number().int() }),
-  /** A new message in one of the recipient's chats. */
-  'message.created': z.object({ message: ZMessage }),
+  /**
+   * A new message in one of the recipient's chats. `quiet`: a parent wrote to staff outside school
+   * hours — show it, but without sound or notification until the morning.
+   */
+  'message.created': z.object({ message: ZMessage, quiet: z.boolean().optional() }),
   /** A message was edited, deleted or reacted to: the whole message as it is now. */
   'message.updated': z.object({ message: ZMessage }),
+  /** Someone confirmed a post: to them (their devices) and to the channel's administrators. */
+  'message.acknowledged': z.object({ chatId: z.uuid(), messageId: z.uuid(), userId: z.uuid(), count: z.number().int() }),
+  /** (Administrators, class teachers) the report queue of the organization changed. */
+  'report.changed': z.object({ organizationId: z.uuid() }),
   /** The person's roles or classes in an organization changed (joined, verified, moved, left). */
   'membership.changed': z.object({ organizationId: z.uuid() }),
   /** A join request waits for the recipient (an administrator or the class teacher). */

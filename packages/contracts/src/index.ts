@@ -6,6 +6,7 @@ export * from './events.ts';
 export * from './realtime.ts';
 export * from './health.ts';
 export * from './organizations.ts';
+export * from './attachments.ts';
 export * from './school.ts';
 export * from './chats.ts';
 export * from './chat-state.ts';

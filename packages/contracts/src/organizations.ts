@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentContentTypes, attachmentMaxBytes, attachmentTypes } from './attachments.ts';
 import { ruMessage, ZMultiLine, ZSingleLine } from './text.ts';
 
 /** Kinds of organization, in the tree region → municipality → school / college / centre. */
@@ -25,14 +26,33 @@ export const ZEmailInput = z.string().trim().toLowerCase().pipe(z.email().max(25
 // Uploads
 
 /** What an upload is for; each purpose has its own allowed types, size limit and access rule. */
-export const uploadPurposes = ['appointment_order'] as const;
+export const uploadPurposes = ['appointment_order', 'chat_attachment'] as const;
 export const ZUploadPurpose = z.enum(uploadPurposes);
 export type TUploadPurpose = z.infer<typeof ZUploadPurpose>;
 
-/** Types accepted per purpose, decided by the file's content, never by its name. */
-export const uploadRules: Record<TUploadPurpose, { contentTypes: readonly string[]; maxBytes: number }> = {
-  appointment_order: { contentTypes: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 10 * 1024 * 1024 },
+export type TUploadRule = {
+  /** Types accepted, decided by the file's content, never by its name. */
+  contentTypes: readonly string[];
+  /** The largest file of any accepted type: the request body may not be longer. */
+  maxBytes: number;
+  /** A smaller limit for some types. */
+  maxBytesByType?: Readonly<Record<string, number>>;
+  /** Anonymous uploads are refused with 401 (appointment orders come from applicants without an account). */
+  signInRequired: boolean;
 };
+
+export const uploadRules: Record<TUploadPurpose, TUploadRule> = {
+  appointment_order: { contentTypes: ['application/pdf', 'image/jpeg', 'image/png'], maxBytes: 10 * 1024 * 1024, signInRequired: false },
+  chat_attachment: {
+    contentTypes: attachmentContentTypes,
+    maxBytes: Math.max(...Object.values(attachmentMaxBytes)),
+    maxBytesByType: Object.fromEntries(attachmentContentTypes.map((type) => [type, attachmentMaxBytes[attachmentTypes[type].kind]])),
+    signInRequired: true,
+  },
+};
+
+/** The largest file of this type the purpose accepts. */
+export const uploadLimit = (purpose: TUploadPurpose, contentType: string): number => uploadRules[purpose].maxBytesByType?.[contentType] ?? uploadRules[purpose].maxBytes;
 
 /** `POST /api/uploads?purpose=…&name=…` with the file's bytes as the body. */
 export const ZUploadQuery = z

@@ -10,7 +10,7 @@ const operatorEmail = 'operator@parta.test';
 
 beforeAll(async () => {
   t = await startTestApp();
-  result = await seedDemo(t.database, { operatorEmail, clock: t.clock });
+  result = await seedDemo(t.database, { operatorEmail, filesDir: t.config.filesDir, clock: t.clock });
 });
 afterAll(async () => {
   await t.close();
@@ -163,9 +163,25 @@ describe('npm run demo', () => {
     expect(text).toContain('Start: npm start, then open http://localhost:3000');
   });
 
+  it('starts conversations: each school’s class and parents’ chats with messages, and a post to confirm in the school channel', async () => {
+    for (const school of (await schoolsByName()).values()) {
+      const chats = await t.database.db.selectFrom('chats').select(['id', 'kind', 'system_channel', 'last_seq']).where('organization_id', '=', school.id).execute();
+      expect(chats.map((c) => c.system_channel).filter(Boolean).sort()).toEqual(['school', 'staff']);
+      for (const kind of ['class', 'parents'] as const) {
+        const chat = chats.find((c) => c.kind === kind);
+        expect(Number(chat?.last_seq), `${school.short_name}: ${kind}`).toBeGreaterThanOrEqual(1);
+        const members = await t.database.db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chat!.id).where('left_at', 'is', null).execute();
+        expect(members.length).toBeGreaterThan(2);
+      }
+      const channel = chats.find((c) => c.system_channel === 'school')!;
+      const post = await t.database.db.selectFrom('messages').select('requires_ack').where('chat_id', '=', channel.id).executeTakeFirstOrThrow();
+      expect(post.requires_ack).toBe(true);
+    }
+  });
+
   it('refuses a second run and changes nothing', async () => {
     const before = await counts();
-    expect(await seedDemo(t.database, { operatorEmail, clock: t.clock })).toEqual({ status: 'refused', organizations: 4 });
+    expect(await seedDemo(t.database, { operatorEmail, filesDir: t.config.filesDir, clock: t.clock })).toEqual({ status: 'refused', organizations: 4 });
     expect(await counts()).toEqual(before);
   });
 });

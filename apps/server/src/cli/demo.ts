@@ -2,7 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { academicYearOf, type TOrganizationKind } from '@parta/contracts';
+import { randomUUID } from 'node:crypto';
+import { createChatsService, createMessagesService } from '../modules/chats/index.ts';
 import { createPeopleService } from '../modules/people/index.ts';
+import { createUploadsService } from '../modules/uploads/index.ts';
+import { createLocalFileStore } from '../platform/files/index.ts';
 import { createSchoolService } from '../modules/school/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config/index.ts';
@@ -175,7 +179,8 @@ export type DemoResult =
  * Fills an empty database with the demo organizations and people. Refuses (changing nothing)
  * when the database has any organization, so demo people never mix with real ones.
  */
-export async function seedDemo(database: Database, options: { operatorEmail: string; clock?: Clock }): Promise<DemoResult> {
+/** `filesDir`: where uploaded files live (the demo uploads none, but chats are built with their file store). */
+export async function seedDemo(database: Database, options: { operatorEmail: string; filesDir: string; clock?: Clock }): Promise<DemoResult> {
   const { db } = database;
   const clock = options.clock ?? systemClock;
   const organizationCount = async () => Number((await db.selectFrom('organizations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -183,9 +188,13 @@ export async function seedDemo(database: Database, options: { operatorEmail: str
   if (existing > 0) return { status: 'refused', organizations: existing };
 
   // The same services the server builds (app.ts), on an in-process bus nobody listens to.
-  const eventLog = createEventLog({ db, bus: createInProcessBus(), clock });
+  const bus = createInProcessBus();
+  const eventLog = createEventLog({ db, bus, clock });
   const people = createPeopleService({ db, eventLog, clock });
-  const school = createSchoolService({ db, clock, eventLog, people });
+  const chats = createChatsService({ db, clock, eventLog });
+  const uploads = createUploadsService({ db, store: createLocalFileStore(options.filesDir), clock });
+  const messages = createMessagesService({ db, clock, eventLog, bus, uploads, sendLimit: { messages: 1_000, windowMs: 1_000 } });
+  const school = createSchoolService({ db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
 
   // As on the first `npm start`: the platform operator is created only while there are no users
   // at all, so it must come before the demo people.
@@ -194,6 +203,7 @@ export async function seedDemo(database: Database, options: { operatorEmail: str
   const academicYear = academicYearOf(clock.now());
   const accounts: DemoAccount[] = [];
   const toVerify: { organizationId: string; administratorId: string; teacherId: string }[] = [];
+  const chatSeeds: { organizationId: string; administratorId: string; classTeacherId: string; className: string; parentIds: string[]; studentIds: string[] }[] = [];
   const counts = { organizations: 0, classes: 0, staff: 0, students: 0, parents: 0 };
   const parentSchools = new Map<string, string[]>();
 
@@ -261,6 +271,20 @@ export async function seedDemo(database: Database, options: { operatorEmail: str
         }
       }
       for (const teacher of data.teachers) if (teacher.verified) toVerify.push({ organizationId, administratorId, teacherId: teacherIds.get(teacher.name)! });
+      const led = data.teachers.find((teacher) => teacher.classTeacherOf && teacher.verified);
+      const ledClass = led && data.classes.find((c) => c.name === led.classTeacherOf);
+      if (led && ledClass) {
+        const ids = async (names: string[]) =>
+          names.length === 0 ? [] : (await tx.db.selectFrom('users').select('id').where('email', 'in', names.map(demoEmail)).execute()).map((row) => row.id);
+        chatSeeds.push({
+          organizationId,
+          administratorId,
+          classTeacherId: teacherIds.get(led.name)!,
+          className: ledClass.name,
+          parentIds: await ids(ledClass.students.map((s) => s.parent)),
+          studentIds: await ids(ledClass.students.filter((s) => !s.young).map((s) => s.name)),
+        });
+      }
 
       // Whom to sign in as here: one of each.
       const org = data.shortName;
@@ -308,6 +332,22 @@ export async function seedDemo(database: Database, options: { operatorEmail: str
   for (const { organizationId, administratorId, teacherId } of toVerify) {
     const administrator: Identity = { userId: administratorId, sessionId: 'demo', csrfToken: 'demo', isOperator: false };
     await school.setTeacherVerified(administrator, organizationId, teacherId, true);
+  }
+
+  // A little life in the chats: the class teacher's class and parents' chats, and a post in the school channel.
+  const as = (userId: string): Identity => ({ userId, sessionId: 'demo', csrfToken: 'demo', isOperator: false });
+  const say = (userId: string, chatId: string, text: string, extra: { requiresAck?: boolean; replyToId?: string } = {}) =>
+    messages.send(as(userId), chatId, { clientId: randomUUID(), text, ...extra }).then((sent) => sent.message);
+  for (const seed of chatSeeds) {
+    const classRow = await db.selectFrom('classes').select('id').where('organization_id', '=', seed.organizationId).where('name', '=', seed.className).executeTakeFirstOrThrow();
+    const { chat: classChat } = await chats.openClassChat(as(seed.classTeacherId), classRow.id, { kind: 'class' });
+    const { chat: parentsChat } = await chats.openClassChat(as(seed.classTeacherId), classRow.id, { kind: 'parents' });
+    await say(seed.classTeacherId, classChat.id, 'Ребята, завтра **контрольная** по математике. Повторите таблицу умножения!');
+    if (seed.studentIds[0]) await say(seed.studentIds[0], classChat.id, 'А учебник брать?');
+    const welcome = await say(seed.classTeacherId, parentsChat.id, 'Уважаемые родители! В пятницу в 18:00 — родительское собрание в кабинете 12.');
+    if (seed.parentIds[0]) await say(seed.parentIds[0], parentsChat.id, 'Спасибо, придём.', { replyToId: welcome.id });
+    const schoolChannel = await db.selectFrom('chats').select('id').where('organization_id', '=', seed.organizationId).where('system_channel', '=', 'school').executeTakeFirstOrThrow();
+    await say(seed.administratorId, schoolChannel.id, 'С 1 декабря школа открывается в 7:45. Пожалуйста, подтвердите, что прочитали.', { requiresAck: true });
   }
 
   const operators = await db.selectFrom('users').select(['email', 'display_name']).where('is_operator', '=', true).where('email', 'is not', null).orderBy('created_at').execute();
@@ -361,7 +401,7 @@ async function runDemoCli(): Promise<number> {
   let result: DemoResult;
   try {
     await migrate(database);
-    result = await seedDemo(database, { operatorEmail: config.operatorEmail });
+    result = await seedDemo(database, { operatorEmail: config.operatorEmail, filesDir: config.filesDir });
   } finally {
     await database.close();
   }

@@ -3,7 +3,9 @@ import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
 import { CallsPage } from '../features/calls/CallsPage';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
+import { chatRoutes } from '../features/chats/chat-routes';
 import { ChatsPage } from '../features/chats/ChatsPage';
+import { ChatsUnreadBadge } from '../features/chats/ChatsUnreadBadge';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { ApplicationsPage } from '../features/operator/ApplicationsPage';
 import { hasOwnClasses } from '../features/organization/organization-roles';
@@ -26,12 +28,14 @@ export type Area = {
   isShownTo?: (me: TMe, organization: TOrganization | null) => boolean;
   /** Sub-pages under the area's path, rendered in its <Outlet />. */
   children?: RouteObject[];
+  /** Shown after the menu item's name (a count of unread messages). */
+  Badge?: ComponentType;
 };
 
 /** The product areas, in menu order (PRODUCT.md §4–11). One entry gives both a route and a menu item. */
 export const areas: readonly Area[] = [
   { path: '/my-classes', labelKey: 'nav.myClasses', Page: MyClassesPage, isShownTo: (_me, organization) => organization !== null && hasOwnClasses(organization) },
-  { path: '/chats', labelKey: 'nav.chats', Page: ChatsPage },
+  { path: '/chats', labelKey: 'nav.chats', Page: ChatsPage, children: chatRoutes, Badge: ChatsUnreadBadge },
   { path: '/channels', labelKey: 'nav.channels', Page: ChannelsPage },
   { path: '/calls', labelKey: 'nav.calls', Page: CallsPage },
   { path: '/library', labelKey: 'nav.library', Page: LibraryPage },

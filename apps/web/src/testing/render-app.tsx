@@ -14,7 +14,9 @@ import { endSession } from '../platform/session/session';
 // tight for a full render there, and a timeout is not what these tests are about.
 configure({ asyncUtilTimeout: 5_000 });
 
-export type FakeRoute = (request: { method: string; url: string; body: unknown; headers: Record<string, string> }) => { status: number; body?: unknown; headers?: Record<string, string> } | undefined;
+export type FakeAnswer = { status: number; body?: unknown; headers?: Record<string, string> };
+/** An answer now, later (a promise the test resolves: to see what shows while a request runs), or none (404); throwing fails like a lost network. */
+export type FakeRoute = (request: { method: string; url: string; body: unknown; headers: Record<string, string> }) => FakeAnswer | Promise<FakeAnswer> | undefined;
 
 /** Replaces fetch with a tiny fake server; unknown routes answer 404 like the real one. */
 export function stubFetch(route: FakeRoute) {
@@ -27,7 +29,7 @@ export function stubFetch(route: FakeRoute) {
       headers: (init.headers ?? {}) as Record<string, string>,
     };
     calls.push(request);
-    const answer = route(request) ?? { status: 404, body: { error: { code: 'not_found', message: 'Not found' } } };
+    const answer = (await route(request)) ?? { status: 404, body: { error: { code: 'not_found', message: 'Not found' } } };
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: { 'content-type': 'application/json', ...answer.headers },

@@ -5,6 +5,7 @@ import { asUser, signIn, startTestApp, type SignedIn, type TestApp } from '../..
 import { call, joinByLink, populateSchool, uniqueEmail, type PopulatedSchool } from '../../test/school.ts';
 import { listRoutes } from '../../test/routes.ts';
 import { applicationFor, makeOperator, registerOrganization, samplePdf, submitApplication, uploadOrder } from '../../test/organizations.ts';
+import { makeImage, postWithAttachments, uploadAttachment } from '../../test/attachments.ts';
 
 /**
  * The authorization matrix: for every route the server has, what each kind of caller gets.
@@ -26,6 +27,12 @@ type Expect = Record<Actor, number>;
 type Fixtures = PopulatedSchool & {
   /** A chat of the class teacher with the parent and the student. */
   chatId: string;
+  /** A message of the class teacher in that chat. */
+  messageId: string;
+  /** A new chat like `chatId`, for cases that change its members. */
+  freshChat(): Promise<string>;
+  /** A new message in `chatId` by one of its members (the class teacher by default). */
+  freshMessage(author?: 'classTeacher' | 'student'): Promise<string>;
   /** A third school whose links anyone may use without changing their place in school A. */
   schoolC: { organizationId: string; admin: SignedIn };
   freshApplication(): Promise<string>;
@@ -35,6 +42,14 @@ type Fixtures = PopulatedSchool & {
   freshYoungStudent(): Promise<{ childId: string; parentId: string }>;
   freshInvitation(classId?: string): Promise<{ id: string; token: string }>;
   freshJoinRequest(): Promise<string>;
+  /** A channel of school A made by its administrator (anyone of the school may subscribe). */
+  channelId: string;
+  /** A post asking «прочитал и подтверждаю» in school A's «Общешкольный канал», by its administrator. */
+  ackPost: { chatId: string; messageId: string };
+  /** A report by the parent of a new message of the class teacher in `chatId`. */
+  freshReport(): Promise<string>;
+  /** An invitation link to `chatId` (or to a new chat like it), made by the class teacher. */
+  freshChatLink(chatId?: string): Promise<{ id: string; token: string }>;
 };
 type Case = { url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> };
 type Scoped = { request(fixtures: Fixtures): Promise<Case> | Case; expect: Expect };
@@ -56,9 +71,20 @@ const adminOfA = (status: number, overrides: Partial<Expect> = {}) => membersOfA
 const classManagers = (status: number, overrides: Partial<Expect> = {}) => adminOfA(status, { classTeacher: status, ...overrides });
 
 /** The class teacher's chat with a parent and a student of 5А: its members get `status`, every other caller 404. */
-const chatMembers = (status: number) => signedIn(404, { classTeacher: status, parent: status, student: status });
+const chatMembers = (status: number, overrides: Partial<Expect> = {}) => signedIn(404, { classTeacher: status, parent: status, student: status, ...overrides });
+/** Only the chat's administrator (the class teacher who made it) gets `status`; its other members 403. */
+const chatAdmins = (status: number) => chatMembers(403, { classTeacher: status });
+/** For the class teacher's message: only its author gets `status`; the chat's other members 403. */
+const authorOnly = (status: number) => chatMembers(403, { classTeacher: status });
 
 const org = (f: Fixtures) => `/api/organizations/${f.organizationId}`;
+let attachment: Promise<string> | undefined;
+/** An image the class teacher sent to `chatId` (made once, on first use). */
+const attachmentIn = (f: Fixtures) =>
+  (attachment ??= (async () => {
+    const token = (await uploadAttachment(t, await makeImage('png'), 'фото.png', f.classTeacher)).json<{ uploadToken: string }>().uploadToken;
+    return (await postWithAttachments(t, f.chatId, f.classTeacher, [token])).attachments[0]!.id;
+  })());
 let classCounter = 0;
 
 const matrix: Record<string, Entry> = {
@@ -200,8 +226,97 @@ const matrix: Record<string, Entry> = {
       'with a parent': { request: (f) => ({ url: `${org(f)}/chats`, payload: { title: 'Родители', memberIds: [f.parent.userId] } }), expect: membersOfA(201, { student: 403, parent: 403, teacher: 403 }) },
     },
   },
+  // Across one's own chats anyone signed in may search; in one chat, only its members.
+  'GET /api/chats/search': {
+    scopes: {
+      'all of one’s chats': { request: () => ({ url: `/api/chats/search?q=${encodeURIComponent('собрание')}` }), expect: signedIn(200) },
+      'one chat': { request: (f) => ({ url: `/api/chats/search?q=${encodeURIComponent('собрание')}&chatId=${f.chatId}` }), expect: chatMembers(200) },
+    },
+  },
+  'GET /api/chats/:chatId': { request: (f) => ({ url: `/api/chats/${f.chatId}` }), expect: chatMembers(200) },
+  'PATCH /api/chats/:chatId': { request: (f) => ({ url: `/api/chats/${f.chatId}`, payload: { title: '5А' } }), expect: chatAdmins(200) },
+  'POST /api/organizations/:organizationId/direct-chats': {
+    scopes: {
+      // Staff are everyone's contacts; the class teacher cannot start a chat with themselves.
+      'with the class teacher': { request: (f) => ({ url: `${org(f)}/direct-chats`, payload: { userId: f.classTeacher.userId } }), expect: membersOfA(201, { classTeacher: 400 }) },
+      // Only confirmed staff write to a student of 5Б first; a student writes to staff and classmates, a parent to staff and parents of the class (PRODUCT.md §4).
+      'with a student of another class': {
+        request: (f) => ({ url: `${org(f)}/direct-chats`, payload: { userId: f.otherStudentId } }),
+        expect: membersOfA(201, { student: 403, parent: 403, teacher: 403 }),
+      },
+    },
+  },
+  'GET /api/organizations/:organizationId/contacts': { request: (f) => ({ url: `${org(f)}/contacts` }), expect: membersOfA(200) },
+  'GET /api/organizations/:organizationId/chat-settings': { request: (f) => ({ url: `${org(f)}/chat-settings` }), expect: membersOfA(200) },
+  'PUT /api/organizations/:organizationId/chat-settings': { request: (f) => ({ url: `${org(f)}/chat-settings`, payload: { studentsMayMessageEachOther: true } }), expect: adminOfA(200) },
+  'POST /api/classes/:classId/chats': {
+    scopes: {
+      // The administrator opens it (201); the class teacher, put in it by the roster, gets it back (200).
+      'own class': { request: (f) => ({ url: `/api/classes/${f.classA}/chats`, payload: { kind: 'class' } }), expect: classManagers(201, { classTeacher: 200 }) },
+      'other class': { request: (f) => ({ url: `/api/classes/${f.classB}/chats`, payload: { kind: 'parents' } }), expect: adminOfA(201, { student: 404, parent: 404 }) },
+    },
+  },
+  'GET /api/chats/:chatId/members': { request: (f) => ({ url: `/api/chats/${f.chatId}/members` }), expect: chatMembers(200) },
+  'POST /api/chats/:chatId/members': {
+    request: async (f) => ({ url: `/api/chats/${await f.freshChat()}/members`, payload: { userIds: [f.director.userId] } }),
+    expect: chatAdmins(204),
+  },
+  'DELETE /api/chats/:chatId/members/:userId': { request: async (f) => ({ url: `/api/chats/${await f.freshChat()}/members/${f.student.userId}` }), expect: chatAdmins(204) },
+  'POST /api/chats/:chatId/leave': { request: async (f) => ({ url: `/api/chats/${await f.freshChat()}/leave` }), expect: chatMembers(204) },
+  'PUT /api/chats/:chatId/mute': { request: (f) => ({ url: `/api/chats/${f.chatId}/mute`, payload: { muted: false } }), expect: chatMembers(204) },
+  'POST /api/chats/:chatId/read': { request: (f) => ({ url: `/api/chats/${f.chatId}/read`, payload: { seq: 1 } }), expect: chatMembers(204) },
+  'POST /api/chats/:chatId/typing': { request: (f) => ({ url: `/api/chats/${f.chatId}/typing` }), expect: chatMembers(204) },
   'GET /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages` }), expect: chatMembers(200) },
   'POST /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages`, payload: { clientId: randomUUID(), text: 'Добрый день!' } }), expect: chatMembers(201) },
+  'PATCH /api/chats/:chatId/messages/:messageId': {
+    request: (f) => ({ url: `/api/chats/${f.chatId}/messages/${f.messageId}`, payload: { text: `Собрание в пятницу в ${randomUUID().slice(0, 4)}` } }),
+    expect: authorOnly(200),
+  },
+  'DELETE /api/chats/:chatId/messages/:messageId': {
+    scopes: {
+      // Its author, or a chat administrator (moderation).
+      'a student’s message': { request: async (f) => ({ url: `/api/chats/${f.chatId}/messages/${await f.freshMessage('student')}` }), expect: chatMembers(200, { parent: 403 }) },
+      'the class teacher’s message': { request: async (f) => ({ url: `/api/chats/${f.chatId}/messages/${await f.freshMessage()}` }), expect: authorOnly(200) },
+    },
+  },
+  'PUT /api/chats/:chatId/messages/:messageId/reaction': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages/${f.messageId}/reaction`, payload: { emoji: '👍' } }), expect: chatMembers(200) },
+  'DELETE /api/chats/:chatId/messages/:messageId/reaction': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages/${f.messageId}/reaction` }), expect: chatMembers(200) },
+  'GET /api/chats/:chatId/messages/:messageId/readers': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages/${f.messageId}/readers` }), expect: authorOnly(200) },
+  'PUT /api/chats/:chatId/pin': { request: (f) => ({ url: `/api/chats/${f.chatId}/pin`, payload: { messageId: f.messageId } }), expect: chatAdmins(200) },
+  'DELETE /api/chats/:chatId/pin': { request: (f) => ({ url: `/api/chats/${f.chatId}/pin` }), expect: chatAdmins(200) },
+  // Any member reports someone else's message; its author is told there is no need (409).
+  'POST /api/chats/:chatId/messages/:messageId/report': {
+    request: async (f) => ({ url: `/api/chats/${f.chatId}/messages/${await f.freshMessage()}/report`, payload: { reason: 'Спам' } }),
+    expect: chatMembers(201, { classTeacher: 409 }),
+  },
+  // The queue: administrators, and the class teacher of the reporting parent's class.
+  'GET /api/organizations/:organizationId/message-reports': { request: (f) => ({ url: `${org(f)}/message-reports` }), expect: membersOfA(403, { adminA: 200, classTeacher: 200 }) },
+  'POST /api/organizations/:organizationId/message-reports/:reportId/resolve': {
+    request: async (f) => ({ url: `${org(f)}/message-reports/${await f.freshReport()}/resolve`, payload: { action: 'dismiss' } }),
+    expect: membersOfA(403, { adminA: 204, classTeacher: 204 }),
+  },
+  'GET /api/organizations/:organizationId/network-people': { request: (f) => ({ url: `${org(f)}/network-people?role=director` }), expect: membersOfA(403, { adminA: 200, director: 200 }) },
+
+  // --- Channels
+  'GET /api/organizations/:organizationId/channels': { request: (f) => ({ url: `${org(f)}/channels` }), expect: membersOfA(200) },
+  'POST /api/organizations/:organizationId/channels': {
+    request: (f) => ({ url: `${org(f)}/channels`, payload: { title: 'Новости кружка' } }),
+    expect: membersOfA(201, { teacher: 403, student: 403, parent: 403 }),
+  },
+  'POST /api/chats/:chatId/subscribe': { request: (f) => ({ url: `/api/chats/${f.channelId}/subscribe` }), expect: membersOfA(200) },
+  'POST /api/chats/:chatId/messages/:messageId/ack': { request: (f) => ({ url: `/api/chats/${f.ackPost.chatId}/messages/${f.ackPost.messageId}/ack` }), expect: membersOfA(204) },
+  'GET /api/chats/:chatId/messages/:messageId/acks': { request: (f) => ({ url: `/api/chats/${f.ackPost.chatId}/messages/${f.ackPost.messageId}/acks` }), expect: membersOfA(403, { adminA: 200 }) },
+
+  // --- Chat invitation links: made and managed by the chat's administrators who are staff; used by people of its organization.
+  'POST /api/chats/:chatId/invitations': { request: (f) => ({ url: `/api/chats/${f.chatId}/invitations`, payload: {} }), expect: chatAdmins(201) },
+  'GET /api/chats/:chatId/invitations': { request: (f) => ({ url: `/api/chats/${f.chatId}/invitations` }), expect: chatAdmins(200) },
+  'DELETE /api/chats/:chatId/invitations/:invitationId': { request: async (f) => ({ url: `/api/chats/${f.chatId}/invitations/${(await f.freshChatLink(f.chatId)).id}` }), expect: chatAdmins(200) },
+  'GET /api/chat-invitations/:token': { request: async (f) => ({ url: `/api/chat-invitations/${(await f.freshChatLink()).token}` }), expect: membersOfA(200) },
+  'POST /api/chat-invitations/:token/accept': { request: async (f) => ({ url: `/api/chat-invitations/${(await f.freshChatLink()).token}/accept` }), expect: membersOfA(200) },
+
+  // --- Attachments: exactly who reads the message they belong to.
+  'GET /api/attachments/:attachmentId': { request: async (f) => ({ url: `/api/attachments/${await attachmentIn(f)}` }), expect: chatMembers(200) },
+  'GET /api/attachments/:attachmentId/preview': { request: async (f) => ({ url: `/api/attachments/${await attachmentIn(f)}/preview` }), expect: chatMembers(200) },
 
   // Last, because they end sessions that the cases above share.
   'POST /api/auth/sign-out': { request: () => ({ url: '/api/auth/sign-out', payload: {} }), expect: signedIn(200) },
@@ -216,7 +331,8 @@ const emails: Partial<Record<Actor, string>> = {};
 const sessions = new Map<Actor, SignedIn>();
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Fresh messages for many cases within one (manual) second: no send limit here.
+  t = await startTestApp({ sendLimit: { messages: 1_000_000, windowMs: 1 } });
   await makeOperator(t, await signIn(t, 'matrix.operator@parta.test'));
   const school = await populateSchool(t);
   const b = await registerOrganization(t);
@@ -236,9 +352,27 @@ beforeAll(async () => {
   });
   const base = `/api/organizations/${school.organizationId}`;
   const chat = await call<{ id: string }>(t, school.classTeacher, 'POST', `${base}/chats`, { title: '5А', memberIds: [school.parent.userId, school.student.userId] });
+  const send = async (author: SignedIn, chatId: string) => (await call<{ id: string }>(t, author, 'POST', `/api/chats/${chatId}/messages`, { clientId: randomUUID(), text: 'Родительское собрание в пятницу' })).id;
+  const channel = await call<{ id: string }>(t, school.admin, 'POST', `${base}/channels`, { title: 'Новости школы' });
+  const { chats } = await call<{ chats: { id: string; organizationId: string; systemChannel: string | null }[] }>(t, school.admin, 'GET', '/api/chats');
+  const schoolChannel = chats.find((c) => c.organizationId === school.organizationId && c.systemChannel === 'school')!;
+  const ackPost = await call<{ id: string }>(t, school.admin, 'POST', `/api/chats/${schoolChannel.id}/messages`, { clientId: randomUUID(), text: 'Подтвердите, пожалуйста', requiresAck: true });
   fixtures = {
     ...school,
+    channelId: channel.id,
+    ackPost: { chatId: schoolChannel.id, messageId: ackPost.id },
+    freshReport: async () => {
+      const messageId = await send(school.classTeacher, chat.id);
+      return (await call<{ id: string }>(t, school.parent, 'POST', `/api/chats/${chat.id}/messages/${messageId}/report`, { reason: 'Спам' })).id;
+    },
+    freshChatLink: async (chatId?: string) => {
+      const target = chatId ?? (await call<{ id: string }>(t, school.classTeacher, 'POST', `${base}/chats`, { title: 'По ссылке', memberIds: [school.verifiedTeacher.userId] })).id;
+      return call<{ id: string; token: string }>(t, school.classTeacher, 'POST', `/api/chats/${target}/invitations`, {});
+    },
     chatId: chat.id,
+    messageId: await send(school.classTeacher, chat.id),
+    freshChat: async () => (await call<{ id: string }>(t, school.classTeacher, 'POST', `${base}/chats`, { title: '5А', memberIds: [school.parent.userId, school.student.userId] })).id,
+    freshMessage: async (author = 'classTeacher') => send(author === 'student' ? school.student : school.classTeacher, chat.id),
     schoolC: { organizationId: c.organizationId, admin: c.admin },
     uploadToken: () => uploadOrder(t),
     freshApplication: async () => submitApplication(t, applicationFor('school', `fresh.${randomBytes(3).toString('hex')}@school.test`, await uploadOrder(t))),

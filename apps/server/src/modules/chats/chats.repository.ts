@@ -1,19 +1,23 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { TRole } from '@parta/contracts';
 import type { DB } from '../../platform/db/index.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export type ChatKind = 'group' | 'class' | 'parents' | 'direct';
+export type ChatKind = 'group' | 'class' | 'parents' | 'direct' | 'channel';
 export type ChatRole = 'admin' | 'member';
 
 /** A system message's content as stored: names as they were at the time. */
 export type StoredPerson = { id: string; displayName: string };
 export type StoredSystemEvent = {
-  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites';
+  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned';
   actor: StoredPerson | null;
   subjects: StoredPerson[];
   title: string | null;
 };
+
+/** A forwarded message's origin as stored. */
+export type StoredForward = { author: StoredPerson | null; createdAt: string };
 
 export type MessageRow = {
   id: string;
@@ -30,6 +34,9 @@ export type MessageRow = {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  urgent: boolean;
+  requires_ack: boolean;
+  forwarded_from: StoredForward | null;
 };
 
 /** Whether the person (a column) is a verified teacher of the organization (a column or an id): the badge. */
@@ -56,17 +63,23 @@ function selectMessages(db: Executor) {
       'messages.created_at',
       'messages.edited_at',
       'messages.deleted_at',
+      'messages.urgent',
+      'messages.requires_ack',
+      'messages.forwarded_from',
     ])
     .select(verifiedTeacher('messages.author_id', sql.ref('chats.organization_id')).as('author_verified'));
 }
 
-type RawMessageRow = Omit<MessageRow, 'seq' | 'system' | 'author_verified'> & { seq: string | number; system: unknown; author_verified: unknown };
+type RawMessageRow = Omit<MessageRow, 'seq' | 'system' | 'author_verified' | 'forwarded_from'> & { seq: string | number; system: unknown; author_verified: unknown; forwarded_from: unknown };
+
+const fromJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as unknown;
 
 const toMessageRow = (row: RawMessageRow): MessageRow => ({
   ...row,
   seq: Number(row.seq),
   author_verified: row.author_verified === true || row.author_verified === 1 || row.author_verified === 't',
-  system: (typeof row.system === 'string' ? JSON.parse(row.system) : row.system) as StoredSystemEvent | null,
+  system: fromJson(row.system) as StoredSystemEvent | null,
+  forwarded_from: fromJson(row.forwarded_from) as StoredForward | null,
 });
 
 // --- Chats
@@ -79,16 +92,32 @@ export type ChatRow = {
   class_id: string | null;
   only_admins_write: boolean;
   last_seq: number;
+  system_channel: 'school' | 'staff' | null;
+  pinned_message_id: string | null;
 };
 
 export async function findChat(db: Executor, chatId: string): Promise<ChatRow | undefined> {
-  const row = await db.selectFrom('chats').select(['id', 'organization_id', 'kind', 'title', 'class_id', 'only_admins_write', 'last_seq']).where('id', '=', chatId).executeTakeFirst();
+  const row = await db
+    .selectFrom('chats')
+    .select(['id', 'organization_id', 'kind', 'title', 'class_id', 'only_admins_write', 'last_seq', 'system_channel', 'pinned_message_id'])
+    .where('id', '=', chatId)
+    .executeTakeFirst();
   return row && { ...row, last_seq: Number(row.last_seq) };
 }
 
 export async function insertChat(
   db: Executor,
-  values: { organizationId: string; kind: ChatKind; title: string; createdBy: string; now: Date; classId?: string | null; directKey?: string | null },
+  values: {
+    organizationId: string;
+    kind: ChatKind;
+    title: string;
+    createdBy: string | null;
+    now: Date;
+    classId?: string | null;
+    directKey?: string | null;
+    description?: string;
+    systemChannel?: 'school' | 'staff';
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('chats')
@@ -100,6 +129,10 @@ export async function insertChat(
       created_at: values.now,
       class_id: values.classId ?? null,
       direct_key: values.directKey ?? null,
+      description: values.description ?? '',
+      system_channel: values.systemChannel ?? null,
+      // Channels: only their administrators post.
+      only_admins_write: values.kind === 'channel',
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -122,15 +155,52 @@ export async function updateChat(db: Executor, chatId: string, values: { title?:
     .execute();
 }
 
-/** Chats bound to classes of the organization (their membership follows the roster). */
+/** Chats whose membership follows the roster: bound to classes of the organization, and its system channels. */
 export async function boundChats(db: Executor, organizationId: string) {
   const rows = await db
     .selectFrom('chats')
-    .select(['id', 'kind', 'class_id', 'last_seq'])
+    .select(['id', 'kind', 'class_id', 'system_channel', 'last_seq'])
     .where('organization_id', '=', organizationId)
-    .where('class_id', 'is not', null)
+    .where((eb) => eb.or([eb('class_id', 'is not', null), eb('system_channel', 'is not', null)]))
     .execute();
-  return rows.map((row) => ({ id: row.id, kind: row.kind as 'class' | 'parents', classId: row.class_id!, lastSeq: Number(row.last_seq) }));
+  return rows.map((row) => ({ id: row.id, kind: row.kind, classId: row.class_id, systemChannel: row.system_channel, lastSeq: Number(row.last_seq) }));
+}
+
+/** «Общешкольный канал» and «Сотрудники», made once per organization. */
+export async function ensureSystemChannels(db: Executor, organizationId: string, now: Date) {
+  await db
+    .insertInto('chats')
+    .values(
+      (
+        [
+          ['school', 'Общешкольный канал'],
+          ['staff', 'Сотрудники'],
+        ] as const
+      ).map(([code, title]) => ({ organization_id: organizationId, kind: 'channel' as const, title, created_by: null, created_at: now, system_channel: code, only_admins_write: true })),
+    )
+    .onConflict((oc) => oc.columns(['organization_id', 'system_channel']).where('system_channel', 'is not', null).doNothing())
+    .execute();
+}
+
+export async function setPinned(db: Executor, chatId: string, messageId: string | null) {
+  await db.updateTable('chats').set({ pinned_message_id: messageId }).where('id', '=', chatId).execute();
+}
+
+/** The organization's channels with their member counts and whether the person is subscribed. */
+export async function channelsOf(db: Executor, organizationId: string, userId: string) {
+  const rows = await db
+    .selectFrom('chats')
+    .select(['chats.id', 'chats.title', 'chats.description', 'chats.system_channel'])
+    .select((eb) => eb.selectFrom('chat_members as cm').whereRef('cm.chat_id', '=', 'chats.id').where('cm.left_at', 'is', null).select((inner) => inner.fn.countAll<string | number>().as('n')).as('member_count'))
+    .select((eb) =>
+      eb.exists(eb.selectFrom('chat_members as mine').select('mine.id').whereRef('mine.chat_id', '=', 'chats.id').where('mine.user_id', '=', userId).where('mine.left_at', 'is', null)).as('subscribed'),
+    )
+    .where('chats.organization_id', '=', organizationId)
+    .where('chats.kind', '=', 'channel')
+    .orderBy('chats.system_channel')
+    .orderBy('chats.title')
+    .execute();
+  return rows.map((row) => ({ ...row, member_count: Number(row.member_count), subscribed: Boolean(row.subscribed) }));
 }
 
 // --- Members
@@ -298,7 +368,19 @@ export async function findByClientId(db: Executor, authorId: string, clientId: s
 
 export async function insertMessage(
   db: Executor,
-  values: { chatId: string; seq: number; authorId: string | null; clientId: string | null; body: string; system?: StoredSystemEvent; replyToId?: string | null; now: Date },
+  values: {
+    chatId: string;
+    seq: number;
+    authorId: string | null;
+    clientId: string | null;
+    body: string;
+    system?: StoredSystemEvent;
+    replyToId?: string | null;
+    urgent?: boolean;
+    requiresAck?: boolean;
+    forwardedFrom?: StoredForward | null;
+    now: Date;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('messages')
@@ -311,6 +393,9 @@ export async function insertMessage(
       body: values.body,
       system: values.system ? JSON.stringify(values.system) : null,
       reply_to_id: values.replyToId ?? null,
+      urgent: values.urgent ?? false,
+      requires_ack: values.requiresAck ?? false,
+      forwarded_from: values.forwardedFrom ? JSON.stringify(values.forwardedFrom) : null,
       created_at: values.now,
     })
     .returning('id')
@@ -370,7 +455,26 @@ export async function listChatsOf(db: Executor, userId: string, onlyChatId?: str
   let query = db
     .selectFrom('chat_members as me')
     .innerJoin('chats', 'chats.id', 'me.chat_id')
-    .select(['chats.id', 'chats.organization_id', 'chats.kind', 'chats.title', 'chats.class_id', 'chats.only_admins_write', 'chats.last_seq', 'me.role', 'me.muted', 'me.last_read_seq', 'me.joined_seq'])
+    .select([
+      'chats.id',
+      'chats.organization_id',
+      'chats.kind',
+      'chats.title',
+      'chats.description',
+      'chats.class_id',
+      'chats.system_channel',
+      'chats.pinned_message_id',
+      'chats.only_admins_write',
+      'chats.last_seq',
+      'me.role',
+      'me.muted',
+      'me.last_read_seq',
+      'me.joined_seq',
+    ])
+    .select(
+      sql<string | number>`(SELECT count(*) FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
+        WHERE mm.user_id = me.user_id AND m.chat_id = chats.id AND m.seq > greatest(me.last_read_seq, me.joined_seq) AND m.deleted_at IS NULL)`.as('unread_mentions'),
+    )
     .select((eb) =>
       eb.selectFrom('chat_members as other').whereRef('other.chat_id', '=', 'chats.id').where('other.left_at', 'is', null).select((inner) => inner.fn.countAll<string | number>().as('n')).as('member_count'),
     )
@@ -397,6 +501,7 @@ export async function listChatsOf(db: Executor, userId: string, onlyChatId?: str
     last_read_seq: Number(row.last_read_seq),
     joined_seq: Number(row.joined_seq),
     member_count: Number(row.member_count),
+    unread_mentions: Number(row.unread_mentions),
   }));
 }
 
@@ -419,11 +524,7 @@ export async function people(db: Executor, organizationId: string, userIds: read
 }
 
 export async function organizationSettings(db: Executor, organizationId: string) {
-  return db.selectFrom('organizations').select(['students_may_message_each_other']).where('id', '=', organizationId).executeTakeFirst();
-}
-
-export async function setStudentsMayMessageEachOther(db: Executor, organizationId: string, value: boolean) {
-  await db.updateTable('organizations').set({ students_may_message_each_other: value }).where('id', '=', organizationId).execute();
+  return db.selectFrom('organizations').select(['students_may_message_each_other', 'school_day_starts', 'school_day_ends', 'time_zone']).where('id', '=', organizationId).executeTakeFirst();
 }
 
 /**
@@ -444,4 +545,143 @@ export async function searchMessages(db: Executor, values: { userId: string; que
   if (values.chatId) query = query.where('messages.chat_id', '=', values.chatId);
   const rows = await query.orderBy('messages.created_at', 'desc').orderBy('messages.seq', 'desc').limit(values.limit).execute();
   return rows.map((row) => ({ ...toMessageRow(row), chat_title: row.chat_title, chat_kind: row.chat_kind }));
+}
+
+// --- Mentions, acknowledgements, reports
+
+export async function insertMentions(db: Executor, messageId: string, userIds: readonly string[]) {
+  if (userIds.length === 0) return;
+  await db
+    .insertInto('message_mentions')
+    .values(userIds.map((userId) => ({ message_id: messageId, user_id: userId })))
+    .execute();
+}
+
+export function mentionsOf(db: Executor, messageIds: readonly string[]) {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('message_mentions')
+    .innerJoin('messages', 'messages.id', 'message_mentions.message_id')
+    .innerJoin('chats', 'chats.id', 'messages.chat_id')
+    .innerJoin('users', 'users.id', 'message_mentions.user_id')
+    .select(['message_mentions.message_id', 'users.id', 'users.display_name'])
+    .select(verifiedTeacher('users.id', sql.ref('chats.organization_id')).as('verified'))
+    .where('message_mentions.message_id', 'in', messageIds)
+    .orderBy('users.display_name')
+    .execute();
+}
+
+/** Adds the confirmation (once); returns the post's count of confirmations. */
+export async function acknowledge(db: Executor, messageId: string, userId: string, now: Date): Promise<number> {
+  await db.insertInto('message_acks').values({ message_id: messageId, user_id: userId, created_at: now }).onConflict((oc) => oc.columns(['message_id', 'user_id']).doNothing()).execute();
+  const row = await db.selectFrom('message_acks').select((eb) => eb.fn.countAll<string | number>().as('n')).where('message_id', '=', messageId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function ackCounts(db: Executor, messageIds: readonly string[]): Promise<Map<string, number>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db.selectFrom('message_acks').select('message_id').select((eb) => eb.fn.countAll<string | number>().as('n')).where('message_id', 'in', messageIds).groupBy('message_id').execute();
+  return new Map(rows.map((row) => [row.message_id, Number(row.n)]));
+}
+
+export async function acknowledgedBy(db: Executor, userId: string, messageIds: readonly string[]): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db.selectFrom('message_acks').select('message_id').where('user_id', '=', userId).where('message_id', 'in', messageIds).execute();
+  return rows.map((row) => row.message_id);
+}
+
+export async function ackUserIds(db: Executor, messageId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('message_acks').select('user_id').where('message_id', '=', messageId).execute();
+  return new Set(rows.map((row) => row.user_id));
+}
+
+export async function insertReport(db: Executor, values: { messageId: string; organizationId: string; reporterId: string; reason: string; messageText: string; now: Date }): Promise<string | null> {
+  const row = await db
+    .insertInto('message_reports')
+    .values({ message_id: values.messageId, organization_id: values.organizationId, reporter_id: values.reporterId, reason: values.reason, message_text: values.messageText, created_at: values.now })
+    .onConflict((oc) => oc.columns(['message_id', 'reporter_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export function listReports(db: Executor, organizationId: string, options: { reportIds?: readonly string[]; open?: boolean }) {
+  let query = db
+    .selectFrom('message_reports as r')
+    .innerJoin('messages as m', 'm.id', 'r.message_id')
+    .innerJoin('chats as c', 'c.id', 'm.chat_id')
+    .innerJoin('users as reporter', 'reporter.id', 'r.reporter_id')
+    .leftJoin('users as author', 'author.id', 'm.author_id')
+    .select([
+      'r.id',
+      'r.message_id',
+      'r.reason',
+      'r.message_text',
+      'r.created_at',
+      'r.resolution',
+      'r.reporter_id',
+      'reporter.display_name as reporter_name',
+      'm.author_id',
+      'author.display_name as author_name',
+      'c.id as chat_id',
+      'c.title as chat_title',
+      'c.class_id',
+    ])
+    .where('r.organization_id', '=', organizationId);
+  if (options.reportIds) query = options.reportIds.length > 0 ? query.where('r.id', 'in', options.reportIds) : query.where(sql<boolean>`false`);
+  if (options.open !== undefined) query = query.where('r.resolved_at', options.open ? 'is' : 'is not', null);
+  return query.orderBy('r.created_at', 'desc').limit(200).execute();
+}
+
+export async function resolveReports(db: Executor, values: { messageId?: string; reportId?: string; resolution: 'deleted' | 'dismissed'; by: string; now: Date }) {
+  let query = db.updateTable('message_reports').set({ resolved_at: values.now, resolved_by: values.by, resolution: values.resolution }).where('resolved_at', 'is', null);
+  if (values.messageId) query = query.where('message_id', '=', values.messageId);
+  if (values.reportId) query = query.where('id', '=', values.reportId);
+  await query.execute();
+}
+
+export async function updateSchoolDay(db: Executor, organizationId: string, values: { studentsMayMessageEachOther: boolean; schoolDayStarts: number; schoolDayEnds: number; timeZone: string }) {
+  await db
+    .updateTable('organizations')
+    .set({ students_may_message_each_other: values.studentsMayMessageEachOther, school_day_starts: values.schoolDayStarts, school_day_ends: values.schoolDayEnds, time_zone: values.timeZone })
+    .where('id', '=', organizationId)
+    .execute();
+}
+
+// --- Chats of an authority (region, municipality) across the organizations under it
+
+const treeUnder = (rootId: string) => sql`WITH RECURSIVE tree AS (
+    SELECT id FROM organizations WHERE id = ${rootId}
+    UNION ALL SELECT o.id FROM organizations o JOIN tree ON o.parent_id = tree.id)`;
+
+/** The person's current roles in the organization and every organization under it. */
+export async function rolesUnder(db: Executor, userId: string, rootId: string): Promise<TRole[]> {
+  const { rows } = await sql<{ role: TRole }>`${treeUnder(rootId)}
+    SELECT DISTINCT m.role FROM memberships m JOIN tree ON tree.id = m.organization_id WHERE m.user_id = ${userId} AND m.ended_at IS NULL`.execute(db);
+  return rows.map((row) => row.role);
+}
+
+/** The organizations whose chats the person may be in: their own and every one above them. */
+export async function organizationsInReach(db: Executor, userId: string): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string }>`WITH RECURSIVE up AS (
+      SELECT organization_id AS id FROM memberships WHERE user_id = ${userId} AND ended_at IS NULL
+      UNION SELECT o.parent_id FROM organizations o JOIN up ON o.id = up.id WHERE o.parent_id IS NOT NULL)
+    SELECT id FROM up`.execute(db);
+  return new Set(rows.map((row) => row.id));
+}
+
+/** People with a current role in the organization or any under it (optionally only with `roles`), with where they hold it. */
+export async function peopleUnder(db: Executor, rootId: string, roles?: readonly TRole[]) {
+  const roleFilter = roles && roles.length > 0 ? sql`AND m.role IN (${sql.join(roles)})` : sql``;
+  const { rows } = await sql<{ user_id: string; display_name: string; role: TRole; organization_id: string; short_name: string }>`${treeUnder(rootId)}
+    SELECT m.user_id, u.display_name, m.role, m.organization_id, o.short_name
+      FROM memberships m JOIN tree ON tree.id = m.organization_id JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id
+     WHERE m.ended_at IS NULL ${roleFilter}
+     ORDER BY u.display_name`.execute(db);
+  return rows;
+}
+
+export async function organizationKind(db: Executor, organizationId: string) {
+  const row = await db.selectFrom('organizations').select('kind').where('id', '=', organizationId).executeTakeFirst();
+  return row?.kind;
 }

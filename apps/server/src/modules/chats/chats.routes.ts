@@ -1,5 +1,18 @@
 import {
+  ZAcknowledgementsResponse,
   ZAddChatMembersRequest,
+  ZChannelSummary,
+  ZChatInvitation,
+  ZChatInvitationPreview,
+  ZCreateChatInvitationRequest,
+  ZCreatedChatInvitation,
+  ZCreateChannelRequest,
+  ZMessageReport,
+  ZOrganizationChatSettings,
+  ZPinMessageRequest,
+  ZReportMessageRequest,
+  ZResolveReportRequest,
+  ZUpdateOrganizationChatSettings,
   ZChat,
   ZCreateChatRequest,
   ZCreateClassChatRequest,
@@ -26,19 +39,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatsService } from './chats.service.ts';
 import type { MessagesService } from './messages.service.ts';
+import type { ReportsService } from './reports.service.ts';
+import type { ChatInvitationsService } from './chat-invitations.service.ts';
 
 const noQuery = z.object({}).strict();
 const ZChatParams = z.object({ chatId: z.uuid() }).strict();
 const ZMessageParams = z.object({ chatId: z.uuid(), messageId: z.uuid() }).strict();
 const ZOrganizationParams = z.object({ organizationId: z.uuid() }).strict();
 const ZNoContent = z.null();
+/** A POST that carries nothing: an empty body, `{}`, or none. */
+const noBody = z.object({}).strict().nullish();
 const ZContactsResponse = z.object({ contacts: z.array(z.object({ person: ZPersonRef, roles: z.array(ZRole) })) }).meta({ id: 'ContactsResponse' });
-const ZChatSettings = z.object({ studentsMayMessageEachOther: z.boolean() }).strict().meta({ id: 'OrganizationChatSettings' });
 
 /** Chats, their members and messages (issue 4; docs/subsystems/chats.md). */
-export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsService; messages: MessagesService }) {
+export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsService; messages: MessagesService; reports: ReportsService; chatInvitations: ChatInvitationsService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { chats, messages } = deps;
+  const { chats, messages, reports, chatInvitations } = deps;
   const tags = ['chats'];
 
   // --- Chats
@@ -87,14 +103,28 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
   );
 
   r.get(
+    '/api/organizations/:organizationId/network-people',
+    {
+      schema: {
+        summary: 'Staff of the organization and of those under it, for an authority’s chats (its administrators and directors)',
+        tags,
+        params: ZOrganizationParams,
+        querystring: z.object({ role: z.enum(['administrator', 'director', 'teacher']).optional() }).strict(),
+        response: { 200: z.object({ people: z.array(z.object({ person: ZPersonRef, roles: z.array(ZRole), organizations: z.array(z.string()) })) }) },
+      },
+    },
+    async (request) => ({ people: await chats.networkPeople(request.identity, request.params.organizationId, request.query.role ? [request.query.role] : []) }),
+  );
+
+  r.get(
     '/api/organizations/:organizationId/chat-settings',
-    { schema: { summary: 'The organization’s chat rules (members)', tags, params: ZOrganizationParams, querystring: noQuery, response: { 200: ZChatSettings } } },
+    { schema: { summary: 'The organization’s chat rules (members)', tags, params: ZOrganizationParams, querystring: noQuery, response: { 200: ZOrganizationChatSettings } } },
     async (request) => chats.chatSettings(request.identity, request.params.organizationId),
   );
 
   r.put(
     '/api/organizations/:organizationId/chat-settings',
-    { schema: { summary: 'Change the organization’s chat rules (administrators)', tags, params: ZOrganizationParams, body: ZChatSettings, response: { 200: ZChatSettings } } },
+    { schema: { summary: 'Change some of the organization’s chat rules (administrators)', tags, params: ZOrganizationParams, body: ZUpdateOrganizationChatSettings, response: { 200: ZOrganizationChatSettings } } },
     async (request) => chats.updateChatSettings(request.identity, request.params.organizationId, request.body),
   );
 
@@ -145,7 +175,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
     },
   );
 
-  r.post('/api/chats/:chatId/leave', { schema: { summary: 'Leave a chat', tags, params: ZChatParams, response: { 204: ZNoContent } } }, async (request, reply) => {
+  r.post('/api/chats/:chatId/leave', { schema: { summary: 'Leave a chat', tags, params: ZChatParams, body: noBody, response: { 204: ZNoContent } } }, async (request, reply) => {
     await chats.leave(request.identity, request.params.chatId);
     return reply.code(204).send(null);
   });
@@ -162,7 +192,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
     return reply.code(204).send(null);
   });
 
-  r.post('/api/chats/:chatId/typing', { schema: { summary: 'Tell the others «печатает…» (ephemeral)', tags, params: ZChatParams, response: { 204: ZNoContent } } }, async (request, reply) => {
+  r.post('/api/chats/:chatId/typing', { schema: { summary: 'Tell the others «печатает…» (ephemeral)', tags, params: ZChatParams, body: noBody, response: { 204: ZNoContent } } }, async (request, reply) => {
     await messages.typing(request.identity, request.params.chatId);
     return reply.code(204).send(null);
   });
@@ -170,7 +200,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
   r.get(
     '/api/chats/:chatId/messages',
     { schema: { summary: 'A page of a chat’s history: newest first, or oldest first after `afterSeq` (members only)', tags, params: ZChatParams, querystring: ZListMessagesQuery, response: { 200: ZListMessagesResponse } } },
-    async (request) => ({ messages: await messages.listMessages(request.identity, request.params.chatId, request.query) }),
+    async (request) => messages.listMessages(request.identity, request.params.chatId, request.query),
   );
 
   r.post(
@@ -210,5 +240,104 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
     '/api/chats/:chatId/messages/:messageId/readers',
     { schema: { summary: 'Who has read a message (its author only)', tags, params: ZMessageParams, querystring: noQuery, response: { 200: ZListReadersResponse } } },
     async (request) => ({ readers: await messages.readers(request.identity, request.params.chatId, request.params.messageId) }),
+  );
+
+  // --- Channels
+
+  r.post(
+    '/api/organizations/:organizationId/channels',
+    { schema: { summary: 'Create a channel (administrators, directors, verified teachers)', tags, params: ZOrganizationParams, body: ZCreateChannelRequest, response: { 201: ZChat } } },
+    async (request, reply) => reply.code(201).send(await chats.createChannel(request.identity, request.params.organizationId, request.body)),
+  );
+
+  r.get(
+    '/api/organizations/:organizationId/channels',
+    { schema: { summary: 'The organization’s channels one may subscribe to', tags, params: ZOrganizationParams, querystring: noQuery, response: { 200: z.object({ channels: z.array(ZChannelSummary) }) } } },
+    async (request) => ({ channels: await chats.listChannels(request.identity, request.params.organizationId) }),
+  );
+
+  r.post('/api/chats/:chatId/subscribe', { schema: { summary: 'Subscribe to a channel of one’s organization', tags, params: ZChatParams, body: noBody, response: { 200: ZChat } } }, async (request) =>
+    chats.subscribe(request.identity, request.params.chatId),
+  );
+
+  // --- Pinning and acknowledgements
+
+  r.put('/api/chats/:chatId/pin', { schema: { summary: 'Pin a message (chat administrators; either person of a direct chat)', tags, params: ZChatParams, body: ZPinMessageRequest, response: { 200: ZChat } } }, async (request) =>
+    chats.pin(request.identity, request.params.chatId, request.body.messageId),
+  );
+
+  r.delete('/api/chats/:chatId/pin', { schema: { summary: 'Unpin the pinned message', tags, params: ZChatParams, response: { 200: ZChat } } }, async (request) => chats.pin(request.identity, request.params.chatId, null));
+
+  r.post('/api/chats/:chatId/messages/:messageId/ack', { schema: { summary: '«Прочитал и подтверждаю» a channel post', tags, params: ZMessageParams, body: noBody, response: { 204: ZNoContent } } }, async (request, reply) => {
+    await messages.acknowledge(request.identity, request.params.chatId, request.params.messageId);
+    return reply.code(204).send(null);
+  });
+
+  r.get(
+    '/api/chats/:chatId/messages/:messageId/acks',
+    { schema: { summary: 'Who confirmed a post and who has not yet (channel administrators, the author)', tags, params: ZMessageParams, querystring: noQuery, response: { 200: ZAcknowledgementsResponse } } },
+    async (request) => messages.acknowledgements(request.identity, request.params.chatId, request.params.messageId),
+  );
+
+  // --- Reports
+
+  r.post(
+    '/api/chats/:chatId/messages/:messageId/report',
+    { schema: { summary: 'Report a message to the organization’s administrators and the class teacher', tags, params: ZMessageParams, body: ZReportMessageRequest, response: { 201: z.object({ id: z.uuid() }) } } },
+    async (request, reply) => reply.code(201).send(await reports.report(request.identity, request.params.chatId, request.params.messageId, request.body)),
+  );
+
+  r.get(
+    '/api/organizations/:organizationId/message-reports',
+    {
+      schema: {
+        summary: 'The report queue (administrators: all; class teachers: their classes’)',
+        tags,
+        params: ZOrganizationParams,
+        querystring: z.object({ status: z.enum(['open', 'closed']).default('open') }).strict(),
+        response: { 200: z.object({ reports: z.array(ZMessageReport) }) },
+      },
+    },
+    async (request) => ({ reports: await reports.listReports(request.identity, request.params.organizationId, request.query.status) }),
+  );
+
+  r.post(
+    '/api/organizations/:organizationId/message-reports/:reportId/resolve',
+    { schema: { summary: 'Delete the reported message for everyone, or dismiss the report', tags, params: z.object({ organizationId: z.uuid(), reportId: z.uuid() }).strict(), body: ZResolveReportRequest, response: { 204: ZNoContent } } },
+    async (request, reply) => {
+      await reports.resolve(request.identity, request.params.organizationId, request.params.reportId, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // --- Invitation links
+
+  r.post(
+    '/api/chats/:chatId/invitations',
+    { schema: { summary: 'Make an invitation link to a group chat or channel (its administrators who are staff); the token is shown once', tags, params: ZChatParams, body: ZCreateChatInvitationRequest, response: { 201: ZCreatedChatInvitation } } },
+    async (request, reply) => reply.code(201).send(await chatInvitations.create(request.identity, request.params.chatId, request.body)),
+  );
+
+  r.get(
+    '/api/chats/:chatId/invitations',
+    { schema: { summary: 'The chat’s invitation links with their uses and state', tags, params: ZChatParams, querystring: noQuery, response: { 200: z.object({ invitations: z.array(ZChatInvitation) }) } } },
+    async (request) => ({ invitations: await chatInvitations.list(request.identity, request.params.chatId) }),
+  );
+
+  r.delete(
+    '/api/chats/:chatId/invitations/:invitationId',
+    { schema: { summary: 'Revoke an invitation link (at once)', tags, params: z.object({ chatId: z.uuid(), invitationId: z.uuid() }).strict(), response: { 200: ZChatInvitation } } },
+    async (request) => chatInvitations.revoke(request.identity, request.params.chatId, request.params.invitationId),
+  );
+
+  const ZTokenParams = z.object({ token: z.string().min(20).max(100) }).strict();
+  r.get(
+    '/api/chat-invitations/:token',
+    { schema: { summary: 'What a chat link leads to (signed-in people of its organization; otherwise «Ссылка недействительна.»)', tags, params: ZTokenParams, querystring: noQuery, response: { 200: ZChatInvitationPreview } } },
+    async (request) => chatInvitations.preview(request.identity, request.params.token),
+  );
+
+  r.post('/api/chat-invitations/:token/accept', { schema: { summary: 'Join the chat a link leads to', tags, params: ZTokenParams, body: noBody, response: { 200: ZChat } } }, async (request) =>
+    chatInvitations.accept(request.identity, request.params.token),
   );
 }

@@ -18,7 +18,8 @@ export async function peopleOfClasses(db: Executor, classIds: readonly string[])
       FROM class_members cm
       JOIN classes c ON c.id = cm.class_id
       JOIN memberships m ON m.user_id = cm.user_id AND m.organization_id = c.organization_id AND m.ended_at IS NULL
-       AND m.role = CASE cm.role WHEN 'student' THEN 'student' WHEN 'parent' THEN 'parent' ELSE 'teacher' END
+       -- a director placed in a class by a class link teaches there
+       AND (m.role = cm.role OR (cm.role IN ('teacher', 'class_teacher') AND m.role IN ('teacher', 'director')))
      WHERE cm.class_id IN (${ids}) AND cm.left_at IS NULL AND cm.role IN ('student', 'teacher', 'class_teacher', 'parent')
     UNION
     SELECT cm.class_id, f.parent_id AS user_id, 'parent' AS place

@@ -35,20 +35,25 @@ const reasons = {
 
 /** The people of the organization this person may start a direct chat with. */
 export async function directReach(db: Executor, organizationId: string, userId: string, myRoles: readonly TRole[]): Promise<DirectReach> {
-  const members = await db.selectFrom('memberships').select(['user_id', 'role']).where('organization_id', '=', organizationId).where('ended_at', 'is', null).execute();
-  const staff = new Set(members.filter((m) => staffRoles.includes(m.role)).map((m) => m.user_id));
+  const members = await db.selectFrom('memberships').select(['user_id', 'role', 'verified_at']).where('organization_id', '=', organizationId).where('ended_at', 'is', null).execute();
   const everyoneElse = new Set(members.map((m) => m.user_id));
   everyoneElse.delete(userId);
-  staff.delete(userId);
-
   const isPrivileged = myRoles.includes('administrator') || myRoles.includes('director');
   if (isPrivileged || (myRoles.includes('teacher') && (await isVerifiedTeacher(db, userId, organizationId)))) return { everyone: true, userIds: everyoneElse, whyNot: reasons.nobody };
-  if (myRoles.includes('teacher')) return { everyone: false, userIds: staff, whyNot: reasons.unverifiedTeacher };
 
-  const reach = new Set(staff);
-  const mine = await classesOf(db, organizationId, userId);
+  const staff = new Set(members.filter((m) => staffRoles.includes(m.role)).map((m) => m.user_id));
+  // Children and their parents reach staff whose standing is confirmed: not a teacher still waiting for it.
+  const trustedStaff = new Set(members.filter((m) => m.role === 'administrator' || m.role === 'director' || (m.role === 'teacher' && m.verified_at !== null)).map((m) => m.user_id));
+  const reach = new Set<string>();
   let whyNot: Localized = reasons.nobody;
+  const mine = await classesOf(db, organizationId, userId);
+  if (myRoles.includes('parent')) {
+    for (const id of trustedStaff) reach.add(id);
+    for (const person of await peopleOfClasses(db, mine.asParent)) if (person.place === 'parent') reach.add(person.userId);
+    whyNot = reasons.parent;
+  }
   if (myRoles.includes('student')) {
+    for (const id of trustedStaff) reach.add(id);
     const settings = await repository.organizationSettings(db, organizationId);
     if (settings?.students_may_message_each_other) {
       for (const person of await peopleOfClasses(db, mine.asStudent)) if (person.place === 'student') reach.add(person.userId);
@@ -57,9 +62,10 @@ export async function directReach(db: Executor, organizationId: string, userId: 
       whyNot = reasons.studentStaffOnly;
     }
   }
-  if (myRoles.includes('parent')) {
-    for (const person of await peopleOfClasses(db, mine.asParent)) if (person.place === 'parent') reach.add(person.userId);
-    whyNot = myRoles.includes('student') ? whyNot : reasons.parent;
+  // A teacher whose status is not confirmed yet: colleagues (and, as a parent, what a parent may).
+  if (myRoles.includes('teacher')) {
+    for (const id of staff) reach.add(id);
+    whyNot = reasons.unverifiedTeacher;
   }
   reach.delete(userId);
   return { everyone: false, userIds: reach, whyNot };

@@ -1,13 +1,25 @@
-import type { TEditMessageRequest, TListMessagesQuery, TMessage, TPersonRef, TReactionEmoji, TSearchMessagesQuery, TSearchMessagesResponse, TSendMessageRequest } from '@parta/contracts';
+import type {
+  TAcknowledgementsResponse,
+  TEditMessageRequest,
+  TListMessagesQuery,
+  TListMessagesResponse,
+  TMessage,
+  TPersonRef,
+  TReactionEmoji,
+  TSearchMessagesQuery,
+  TSearchMessagesResponse,
+  TSendMessageRequest,
+} from '@parta/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { conflict, forbidden, invalidField, notFound, rateLimited, type Identity } from '../../platform/http/index.ts';
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
+import { claimAttachments, removeAttachmentsOf, type AttachmentDeps } from './attachments.ts';
 import * as repository from './chats.repository.ts';
 import { requireChatAdmin, requireChatMember } from './chats.service.ts';
-import { requireSignedIn } from '../access/index.ts';
-import { chatFor, loadMessage, toMessage, toMessages } from './views.ts';
+import { requireSignedIn, staffRoles } from '../access/index.ts';
+import { chatFor, emptyContext, loadMessage, quoteOf, toMessage, toMessages } from './views.ts';
 
 export type MessagesService = ReturnType<typeof createMessagesService>;
 
@@ -23,7 +35,7 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
 
 const onlyAdminsWrite = { ru: 'В этом чате пишут только администраторы.', en: 'Only administrators write in this chat.' };
 
-export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; bus: EventBus; sendLimit?: SendLimit }) {
+export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; bus: EventBus; uploads: AttachmentDeps['uploads']; sendLimit?: SendLimit }) {
   const { db, clock, eventLog, bus } = deps;
   const sendLimit = deps.sendLimit ?? defaultSendLimit;
   const recentSends = new Map<string, number[]>();
@@ -60,10 +72,36 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     await eventLog.append(tx, [userId, ...authors], 'chat.read', { chatId, userId, fromSeq, toSeq });
   }
 
-  async function listMessages(identity: Identity | null, chatId: string, query: TListMessagesQuery): Promise<TMessage[]> {
-    const { membership } = await requireChatMember(db, identity, chatId);
+  async function listMessages(identity: Identity | null, chatId: string, query: TListMessagesQuery): Promise<TListMessagesResponse> {
+    const { person, membership } = await requireChatMember(db, identity, chatId);
     const rows = await repository.listMessages(db, { chatId, joinedSeq: membership.joinedSeq, beforeSeq: query.beforeSeq, afterSeq: query.afterSeq, limit: query.limit ?? 50 });
-    return toMessages(db, chatId, rows);
+    const [messages, acknowledged] = await Promise.all([
+      toMessages(db, chatId, rows),
+      repository.acknowledgedBy(
+        db,
+        person.userId,
+        rows.filter((row) => row.requires_ack).map((row) => row.id),
+      ),
+    ]);
+    return { messages, acknowledged };
+  }
+
+  /** Whether a parent's message now reaches staff outside the organization's school hours. */
+  async function outsideSchoolHours(organizationId: string): Promise<boolean> {
+    const settings = await repository.organizationSettings(db, organizationId);
+    if (!settings) return false;
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: settings.time_zone }).format(clock.now()));
+    return hour < settings.school_day_starts || hour >= settings.school_day_ends;
+  }
+
+  /** The message being forwarded, if the sender may read it. */
+  async function forwardable(identity: Identity | null, messageId: string) {
+    const row = await repository.findMessage(db, messageId);
+    const field = () => invalidField('forwardFromId', { ru: 'это сообщение нельзя переслать', en: 'this message cannot be forwarded' });
+    if (!row || row.kind !== 'text' || row.deleted_at) throw field();
+    const source = await requireChatMember(db, identity, row.chat_id).catch(() => undefined);
+    if (!source || row.seq <= source.membership.joinedSeq) throw field();
+    return row;
   }
 
   /**
@@ -71,7 +109,7 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
    * that died between commit and reply) return the message already stored, not a second one.
    */
   async function send(identity: Identity | null, chatId: string, input: TSendMessageRequest): Promise<{ message: TMessage; created: boolean }> {
-    const { person, chat, membership } = await requireChatMember(db, identity, chatId);
+    const { person, chat, membership, roles } = await requireChatMember(db, identity, chatId);
     const replay = async () => {
       const existing = await repository.findByClientId(db, person.userId, input.clientId);
       if (!existing) return undefined;
@@ -81,18 +119,43 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     const earlier = await replay();
     if (earlier) return earlier;
     if (chat.only_admins_write && membership.role !== 'admin') throw forbidden(onlyAdminsWrite);
+    if (input.requiresAck && chat.kind !== 'channel') throw invalidField('requiresAck', { ru: 'подтверждение прочтения бывает только у постов канала', en: 'only channel posts ask for confirmation' });
     const quoted = input.replyToId ? await repository.findMessage(db, input.replyToId) : undefined;
     if (input.replyToId && (!quoted || quoted.chat_id !== chatId || quoted.seq <= membership.joinedSeq)) {
       throw invalidField('replyToId', { ru: 'в этом чате нет такого сообщения', en: 'there is no such message in this chat' });
     }
+    const forwarded = input.forwardFromId ? await forwardable(identity, input.forwardFromId) : undefined;
+    if (forwarded && input.text.length > 0) throw invalidField('text', { ru: 'комментарий к пересланному сообщению отправьте отдельным сообщением', en: 'send a comment on a forwarded message as a separate message' });
+    if (forwarded && (input.attachmentTokens?.length ?? 0) > 0) throw invalidField('attachmentTokens', { ru: 'файлы отправьте отдельным сообщением', en: 'send files as a separate message' });
     takeSendSlot(person.userId);
     const [me] = await repository.people(db, chat.organization_id, [person.userId]);
     const author: TPersonRef = { id: person.userId, displayName: me?.display_name ?? '', verifiedTeacher: Boolean(me?.verified) };
+    // A parent writing to staff after hours: staff get it quietly, unless it is marked urgent.
+    const isParentOnly = roles.includes('parent') && !roles.some((role) => staffRoles.includes(role));
+    const quietForStaff = isParentOnly && !input.urgent && (await outsideSchoolHours(chat.organization_id));
     const now = clock.now();
     try {
       const message = await transaction(db, async (tx) => {
+        const recipients = await repository.activeMemberIds(tx.db, chatId);
+        const mentioned = [...new Set(input.mentionIds ?? [])].filter((id) => id !== person.userId && recipients.includes(id));
+        const mentionPeople = await repository.people(tx.db, chat.organization_id, mentioned);
         const seq = await repository.nextSeq(tx.db, chatId);
-        const id = await repository.insertMessage(tx.db, { chatId, seq, authorId: person.userId, clientId: input.clientId, body: input.text, replyToId: input.replyToId ?? null, now });
+        const body = forwarded ? forwarded.body : input.text;
+        const forwardedFrom = forwarded ? { author: forwarded.author_id ? { id: forwarded.author_id, displayName: forwarded.author_name ?? '' } : null, createdAt: new Date(forwarded.created_at).toISOString() } : null;
+        const id = await repository.insertMessage(tx.db, {
+          chatId,
+          seq,
+          authorId: person.userId,
+          clientId: input.clientId,
+          body,
+          replyToId: input.replyToId ?? null,
+          urgent: input.urgent ?? false,
+          requiresAck: input.requiresAck ?? false,
+          forwardedFrom,
+          now,
+        });
+        await repository.insertMentions(tx.db, id, mentioned);
+        const attachments = await claimAttachments(tx, { uploads: deps.uploads }, { userId: person.userId, messageId: id, uploadTokens: input.attachmentTokens ?? [] });
         // Built here rather than read back: the send path is the hottest one.
         const created = toMessage(
           {
@@ -104,20 +167,40 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
             author_name: author.displayName,
             author_verified: author.verifiedTeacher,
             client_id: input.clientId,
-            body: input.text,
+            body,
             system: null,
             reply_to_id: quoted?.id ?? null,
             created_at: now,
             edited_at: null,
             deleted_at: null,
+            urgent: input.urgent ?? false,
+            requires_ack: input.requiresAck ?? false,
+            forwarded_from: forwardedFrom,
           },
           {
-            reactions: new Map(),
-            reads: new Map(),
-            quotes: new Map(quoted ? [[quoted.id, { id: quoted.id, seq: quoted.seq, author: quoted.author_id ? { id: quoted.author_id, displayName: quoted.author_name ?? '', verifiedTeacher: quoted.author_verified } : null, text: quoted.deleted_at ? '' : quoted.body.slice(0, 200), deleted: quoted.deleted_at !== null }]] : []),
+            ...emptyContext(),
+            quotes: new Map(quoted ? [[quoted.id, quoteOf(quoted)]] : []),
+            mentions: new Map([[id, mentionPeople.map((p) => ({ id: p.id, displayName: p.display_name, verifiedTeacher: Boolean(p.verified) }))]]),
+            attachments: new Map([[id, attachments]]),
           },
         );
-        await eventLog.append(tx, await repository.activeMemberIds(tx.db, chatId), 'message.created', { message: created });
+        if (quietForStaff) {
+          const staff = new Set((await repository.rolesIn(tx.db, chat.organization_id, recipients)).filter((row) => staffRoles.includes(row.role)).map((row) => row.user_id));
+          await eventLog.append(
+            tx,
+            recipients.filter((id) => staff.has(id)),
+            'message.created',
+            { message: created, quiet: true },
+          );
+          await eventLog.append(
+            tx,
+            recipients.filter((id) => !staff.has(id)),
+            'message.created',
+            { message: created },
+          );
+        } else {
+          await eventLog.append(tx, recipients, 'message.created', { message: created });
+        }
         // The author has read everything up to their own message.
         await advanceRead(tx, chatId, person.userId, seq);
         return created;
@@ -128,6 +211,36 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
       if (raced) return raced;
       throw error;
     }
+  }
+
+  /** «Прочитал и подтверждаю» on a channel post; the author and the channel's administrators see the count. */
+  async function acknowledge(identity: Identity | null, chatId: string, messageId: string): Promise<void> {
+    const { person, membership } = await requireChatMember(db, identity, chatId);
+    const row = await visibleMessage(chatId, messageId, membership.joinedSeq);
+    if (!row.requires_ack || row.deleted_at) throw conflict({ ru: 'Это сообщение не требует подтверждения.', en: 'This message does not ask for confirmation.' });
+    await transaction(db, async (tx) => {
+      if ((await repository.ackUserIds(tx.db, messageId)).has(person.userId)) return;
+      const count = await repository.acknowledge(tx.db, messageId, person.userId, clock.now());
+      const admins = (await repository.membershipStates(tx.db, [chatId])).filter((state) => state.left_at === null && state.role === 'admin').map((state) => state.user_id);
+      await eventLog.append(tx, [person.userId, ...admins, ...(row.author_id ? [row.author_id] : [])], 'message.acknowledged', { chatId, messageId, userId: person.userId, count });
+    });
+  }
+
+  /** Who confirmed a post and who has not yet (the channel's administrators and the author). */
+  async function acknowledgements(identity: Identity | null, chatId: string, messageId: string): Promise<TAcknowledgementsResponse> {
+    const { person, chat, membership } = await requireChatMember(db, identity, chatId);
+    const row = await visibleMessage(chatId, messageId, membership.joinedSeq);
+    if (row.author_id !== person.userId) requireChatAdmin(membership);
+    if (!row.requires_ack) throw conflict({ ru: 'Это сообщение не требует подтверждения.', en: 'This message does not ask for confirmation.' });
+    const confirmedIds = await repository.ackUserIds(db, messageId);
+    const members = (await repository.activeMemberIds(db, chatId)).filter((id) => id !== row.author_id);
+    const everyone = await repository.people(db, chat.organization_id, [...new Set([...members, ...confirmedIds])]);
+    const ref = (p: (typeof everyone)[number]): TPersonRef => ({ id: p.id, displayName: p.display_name, verifiedTeacher: Boolean(p.verified) });
+    const byName = (a: TPersonRef, b: TPersonRef) => a.displayName.localeCompare(b.displayName, 'ru');
+    return {
+      confirmed: everyone.filter((p) => confirmedIds.has(p.id)).map(ref).sort(byName),
+      pending: everyone.filter((p) => !confirmedIds.has(p.id) && members.includes(p.id)).map(ref).sort(byName),
+    };
   }
 
   async function edit(identity: Identity | null, chatId: string, messageId: string, input: TEditMessageRequest): Promise<TMessage> {
@@ -152,6 +265,8 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     if (row.deleted_at) return (await toMessages(db, chatId, [row]))[0]!;
     return transaction(db, async (tx) => {
       await repository.deleteMessage(tx.db, messageId, person.userId, clock.now());
+      // Deleted means gone: the files too, not only hidden.
+      await removeAttachmentsOf(tx, { uploads: deps.uploads }, [messageId]);
       return announceUpdate(tx, chatId, messageId);
     });
   }
@@ -214,5 +329,5 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     });
   }
 
-  return { listMessages, send, edit, remove, react, markRead, readers, typing, search };
+  return { listMessages, send, acknowledge, acknowledgements, edit, remove, react, markRead, readers, typing, search };
 }

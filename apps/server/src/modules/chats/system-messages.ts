@@ -2,7 +2,7 @@ import type { TMessage } from '@parta/contracts';
 import type { Tx } from '../../platform/db/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
 import * as repository from './chats.repository.ts';
-import { emptyContext, toMessage } from './views.ts';
+import { emptyContext, pinnedQuote, toMessage } from './views.ts';
 
 /**
  * Posts a system message («Анна добавила Ивана», «Иван вышел из чата») as the chat's next
@@ -34,6 +34,9 @@ export async function postSystemMessage(
       created_at: deps.now,
       edited_at: null,
       deleted_at: null,
+      urgent: false,
+      requires_ack: false,
+      forwarded_from: null,
     },
     emptyContext(),
   );
@@ -42,3 +45,16 @@ export async function postSystemMessage(
 }
 
 export const storedPeople = (people: readonly { id: string; display_name: string }[]): repository.StoredPerson[] => people.map((person) => ({ id: person.id, displayName: person.display_name }));
+
+/** Tells everyone in the chat its title, write mode, member count or pinned message changed. */
+export async function announceChatChange(tx: Tx, eventLog: EventLog, chatId: string) {
+  const chat = (await repository.findChat(tx.db, chatId))!;
+  const members = await repository.activeMemberIds(tx.db, chatId);
+  await eventLog.append(tx, members, 'chat.updated', {
+    chatId,
+    title: chat.title,
+    onlyAdminsWrite: chat.only_admins_write,
+    memberCount: members.length,
+    pinned: await pinnedQuote(tx.db, chat.pinned_message_id),
+  });
+}

@@ -27,11 +27,14 @@ const defaultMaxUses: Record<InvitationRole, number> = { director: 1, teacher: 1
  * Every invalid link — wrong, expired, used up, revoked — answers exactly this, so a link tells
  * nothing about what it pointed to unless it works.
  */
-const invalidLink = () => new AppError(404, 'not_found', { detail: { ru: 'Ссылка недействительна.', en: 'This link is not valid.' } });
+export const invalidLink = () => new AppError(404, 'not_found', { detail: { ru: 'Ссылка недействительна.', en: 'This link is not valid.' } });
 
 export const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function stateOf(row: Pick<repository.InvitationRow, 'revoked_at' | 'expires_at' | 'uses' | 'max_uses'>, now: Date): TInvitation['state'] {
+/** A new link secret: 192 random bits, URL-safe. Only its hash is stored. */
+export const newInvitationToken = () => randomBytes(24).toString('base64url');
+
+export function stateOf(row: { revoked_at: Date | string | null; expires_at: Date | string; uses: number; max_uses: number }, now: Date): TInvitation['state'] {
   if (row.revoked_at) return 'revoked';
   if (new Date(row.expires_at) <= now) return 'expired';
   if (row.uses >= row.max_uses) return 'used_up';
@@ -82,7 +85,7 @@ export function createInvitationsService(deps: { db: Kysely<DB>; clock: Clock; e
       creator = member.identity;
     }
     const now = clock.now();
-    const token = randomBytes(24).toString('base64url'); // 192 bits
+    const token = newInvitationToken();
     const { id } = await repository.insertInvitation(db, {
       organizationId,
       classId: input.classId ?? null,

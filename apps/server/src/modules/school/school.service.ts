@@ -37,14 +37,14 @@ export function createSchoolService(deps: {
   eventLog: EventLog;
   people: PeopleService;
   /** Told inside every transaction that changed someone's roles, classes or family links (chats bound to classes follow). */
-  onRosterChanged?: (tx: Tx, organizationId: string) => void;
+  onRosterChanged?: (tx: Tx, organizationId: string, userIds: readonly string[]) => void;
 }) {
   const { db, clock, eventLog, people } = deps;
 
   /** Tells the people concerned (their screens refresh) and whoever follows the roster. */
   async function membershipChanged(tx: Tx, userIds: readonly string[], organizationId: string) {
     await eventLog.append(tx, userIds, 'membership.changed', { organizationId });
-    deps.onRosterChanged?.(tx, organizationId);
+    deps.onRosterChanged?.(tx, organizationId, userIds);
   }
 
   // --- Building blocks, also used by invitations and the roster import (inside their transactions)

@@ -1,2 +1,2 @@
-export { createUploadsService, type UploadsService, type ClaimedFile } from './uploads.service.ts';
-export { registerUploadRoutes, uploadBodyTypes, uploadPath, uploadRequestBody } from './uploads.routes.ts';
+export { createUploadsService, previewPurpose, type UploadsService, type ClaimedFile, type ClaimedMedia } from './uploads.service.ts';
+export { defaultUploadsPerUserPerHour, registerUploadRoutes, uploadBodyTypes, uploadPath, uploadRequestBody } from './uploads.routes.ts';

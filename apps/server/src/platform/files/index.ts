@@ -1,2 +1,5 @@
 export { createLocalFileStore, type FileStore } from './file-store.ts';
-export { sniffContentType } from './sniff.ts';
+export { headLength, isPlainText, isTextName, officeDocumentType, sniffContentType, sniffHead } from './sniff.ts';
+export { ImageRefused, prepareImage, type PreparedImage } from './images.ts';
+export { stripIsoMediaMetadata } from './media-metadata.ts';
+export { contentDisposition, downloadName, parseRange, type ByteRange } from './http.ts';

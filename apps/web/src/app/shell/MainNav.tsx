@@ -22,6 +22,7 @@ export function MainNav({ id, isOpen, onNavigate }: { id: string; isOpen: boolea
           <li key={area.path}>
             <NavLink to={area.path} onClick={onNavigate}>
               {t(area.labelKey)}
+              {area.Badge && <area.Badge />}
             </NavLink>
           </li>
         ))}

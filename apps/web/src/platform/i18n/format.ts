@@ -7,9 +7,22 @@ export function formatDuration(totalSeconds: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }
 
+/**
+ * One Intl.DateTimeFormat per language and options: creating one costs far more than using it,
+ * and a chat formats a time for every message on screen at every scroll step.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function dateTimeFormat(language: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${language}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(language, options)));
+  return format;
+}
+
 /** Time of day in the person's language, e.g. "14:35" / "2:35 PM". */
 export function formatTimeOfDay(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
+  return dateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }).format(date);
 }
 
 /**
@@ -24,7 +37,7 @@ export function formatFileSize(bytes: number, language: string): string {
 
 /** A moment in the person's language, e.g. "5 мар. 2026 г., 14:35" / "Mar 5, 2026, 2:35 PM". */
 export function formatDateTime(date: Date, language: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(date);
+  return dateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(date);
 }
 
 const relativeUnits: readonly [Intl.RelativeTimeFormatUnit, number][] = [

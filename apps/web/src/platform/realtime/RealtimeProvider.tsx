@@ -8,7 +8,7 @@ import type { EventRegistry } from './event-registry';
 import { createRealtimeClient, type RealtimeClient } from './realtime-client';
 import { createSessionSeqStore } from './seq-store';
 
-type RealtimeContextValue = { connectionState: ConnectionState; onEvent: EventRegistry['onEvent'] };
+type RealtimeContextValue = { connectionState: ConnectionState; onEvent: EventRegistry['onEvent']; onSignal: EventRegistry['onSignal'] };
 
 const RealtimeContext = createContext<RealtimeContextValue | null>(null);
 
@@ -24,7 +24,7 @@ function sessionStorageIfAvailable(): Storage | undefined {
 
 /**
  * Keeps one realtime connection open for the signed-in person while the app shell is shown.
- * Events go to the feature handlers in `registry`; a resync refetches every query.
+ * Events and signals go to the feature handlers in `registry`; a resync refetches every query.
  */
 export function RealtimeProvider({ userId, registry, children }: { userId: string; registry: EventRegistry; children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -36,6 +36,8 @@ export function RealtimeProvider({ userId, registry, children }: { userId: strin
       createSocket: createBrowserSocketFactory(realtimeUrl(window.location)),
       seqStore: createSessionSeqStore(storage, userId),
       onEvent: (event) => registry.dispatch(event),
+      onSignal: (signal) => registry.dispatchSignal(signal),
+      onReady: () => registry.dispatchReady(),
       onRefetchAll: () => void queryClient.invalidateQueries(),
       onSessionEnded: () => endSession(queryClient, storage),
       // The upgrade is refused with a plain 401 when the session expired; asking /api/me tells.
@@ -60,7 +62,7 @@ export function RealtimeProvider({ userId, registry, children }: { userId: strin
     () => client?.getConnectionState() ?? 'connecting',
   );
 
-  return <RealtimeContext value={{ connectionState, onEvent: registry.onEvent }}>{children}</RealtimeContext>;
+  return <RealtimeContext value={{ connectionState, onEvent: registry.onEvent, onSignal: registry.onSignal }}>{children}</RealtimeContext>;
 }
 
 export function useRealtime(): RealtimeContextValue {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { createEventRegistry } from './event-registry';
 
 const me = { id: '5f0c3b8e-2a57-4a8e-9d6c-3f1f2b7c9a10', displayName: 'Мария', email: 'm@school.ru', phone: null, locale: 'ru', isOperator: false, createdAt: '2026-01-01T00:00:00.000Z' };
@@ -47,5 +48,29 @@ describe('event registry', () => {
     registry.dispatch(profileEvent({ me }));
     expect(onHandlerError).toHaveBeenCalledTimes(1);
     expect(after).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands signals to their listeners when the data matches the given schema', () => {
+    const registry = createEventRegistry();
+    const handler = vi.fn();
+    const stop = registry.onSignal('chat.typing', z.object({ chatId: z.string() }), handler);
+    registry.dispatchSignal({ type: 'signal', name: 'chat.typing', data: { chatId: 'a' } });
+    registry.dispatchSignal({ type: 'signal', name: 'chat.typing', data: { chatId: 5 } });
+    registry.dispatchSignal({ type: 'signal', name: 'other', data: { chatId: 'b' } });
+    expect(handler.mock.calls).toEqual([[{ chatId: 'a' }]]);
+    stop();
+    registry.dispatchSignal({ type: 'signal', name: 'chat.typing', data: { chatId: 'c' } });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells ready listeners each time the connection is ready', () => {
+    const registry = createEventRegistry();
+    const handler = vi.fn();
+    const stop = registry.onReady(handler);
+    registry.dispatchReady();
+    registry.dispatchReady();
+    stop();
+    registry.dispatchReady();
+    expect(handler).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,5 +1,6 @@
 import { eventPayloads, type TEventName, type TEventPayload } from '@parta/contracts';
-import type { RealtimeEvent } from './protocol';
+import type { z } from 'zod';
+import type { RealtimeEvent, RealtimeSignal } from './protocol';
 
 export type EventMeta = { seq: number; at: string };
 export type EventHandler<N extends TEventName> = (data: TEventPayload<N>, meta: EventMeta) => void;
@@ -8,6 +9,15 @@ export type EventRegistry = {
   /** Registers a handler; returns the function that removes it. Each feature registers its own. */
   onEvent<N extends TEventName>(name: N, handler: EventHandler<N>): () => void;
   dispatch(event: RealtimeEvent): void;
+  /**
+   * Listens to an ephemeral signal (`chat.typing`): not numbered, may be dropped. The feature
+   * gives the payload's schema; data that does not match is ignored.
+   */
+  onSignal<S extends z.ZodType>(name: string, schema: S, handler: (data: z.infer<S>) => void): () => void;
+  dispatchSignal(signal: RealtimeSignal): void;
+  /** Called each time the connection is ready again (after every missed event was applied), e.g. to resend what waited. */
+  onReady(handler: () => void): () => void;
+  dispatchReady(): void;
 };
 
 export type EventRegistryOptions = {
@@ -26,6 +36,8 @@ function isKnownEventName(name: string): name is TEventName {
  */
 export function createEventRegistry(options: EventRegistryOptions = {}): EventRegistry {
   const handlers = new Map<TEventName, Set<EventHandler<never>>>();
+  const signalHandlers = new Map<string, Set<(data: unknown) => void>>();
+  const readyHandlers = new Set<() => void>();
 
   return {
     onEvent(name, handler) {
@@ -54,6 +66,42 @@ export function createEventRegistry(options: EventRegistryOptions = {}): EventRe
           (handler as EventHandler<TEventName>)(parsed.data as never, meta);
         } catch (error) {
           options.onHandlerError?.(event, error);
+        }
+      }
+    },
+    onSignal(name, schema, handler) {
+      let set = signalHandlers.get(name);
+      if (!set) signalHandlers.set(name, (set = new Set()));
+      const stored = (data: unknown) => {
+        const parsed = schema.safeParse(data);
+        if (parsed.success) handler(parsed.data);
+      };
+      set.add(stored);
+      return () => {
+        set.delete(stored);
+      };
+    },
+    dispatchSignal(signal) {
+      for (const handler of [...(signalHandlers.get(signal.name) ?? [])]) {
+        try {
+          handler(signal.data);
+        } catch (error) {
+          console.error(`realtime: a handler for the signal ${signal.name} failed`, error);
+        }
+      }
+    },
+    onReady(handler) {
+      readyHandlers.add(handler);
+      return () => {
+        readyHandlers.delete(handler);
+      };
+    },
+    dispatchReady() {
+      for (const handler of [...readyHandlers]) {
+        try {
+          handler();
+        } catch (error) {
+          console.error('realtime: a handler for ready failed', error);
         }
       }
     },

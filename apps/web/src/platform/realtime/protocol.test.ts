@@ -69,6 +69,14 @@ describe('realtime protocol', () => {
     expect(ahead.state.lastSeq).toBe(15);
   });
 
+  it('hands on a signal without touching the sequence or persisting anything', () => {
+    const signal = { type: 'signal' as const, name: 'chat.typing', data: { chatId: 'x' } };
+    const { state, effects } = run({ lastSeq: 10, isReady: true }, [signal, event(11)]);
+    expect(effects[0]).toEqual({ type: 'signal', signal });
+    expect(appliedSeqs(effects)).toEqual([11]);
+    expect(state).toEqual({ lastSeq: 11, isReady: true });
+  });
+
   it('is not ready before the server says so, nor after the socket closes', () => {
     const opened = onSocketOpened(initialProtocolState(5)).state;
     expect(opened.isReady).toBe(false);
@@ -85,6 +93,7 @@ describe('parseServerMessage', () => {
   it('accepts the contract messages', () => {
     expect(parseServerMessage('{"type":"ready","seq":3}')).toEqual({ type: 'ready', seq: 3 });
     expect(parseServerMessage(JSON.stringify(event(4)))).toEqual(event(4));
+    expect(parseServerMessage('{"type":"signal","name":"chat.typing","data":{"a":1}}')).toEqual({ type: 'signal', name: 'chat.typing', data: { a: 1 } });
   });
 
   it('rejects malformed or unknown messages instead of throwing', () => {

@@ -13,11 +13,15 @@ export type ProtocolState = {
 };
 
 export type RealtimeEvent = Extract<TServerMessage, { type: 'event' }>;
+/** Ephemeral (typing…): not numbered, not stored, may be lost; never touches lastSeq. */
+export type RealtimeSignal = Extract<TServerMessage, { type: 'signal' }>;
 
 export type ProtocolEffect =
   | { type: 'send'; message: TClientMessage }
   /** Hand the event to the feature handlers. */
   | { type: 'apply'; event: RealtimeEvent }
+  /** Hand an ephemeral signal to whoever listens; nothing to persist, nothing to resume. */
+  | { type: 'signal'; signal: RealtimeSignal }
   /** Remember lastSeq (in sessionStorage) so a reload resumes. */
   | { type: 'persist'; seq: number }
   /** Refetch all state: the client cannot know what it missed. */
@@ -52,6 +56,8 @@ export function onServerMessage(state: ProtocolState, message: TServerMessage): 
         state: { lastSeq: message.seq, isReady: true },
         effects: [{ type: 'persist', seq: message.seq }, { type: 'refetchAll', reason: 'resync' }, { type: 'ready' }],
       };
+    case 'signal':
+      return { state, effects: [{ type: 'signal', signal: message }] };
     case 'heartbeat':
     case 'pong':
     case 'error':

@@ -72,6 +72,23 @@ describe('realtime client', () => {
     expect(client.getConnectionState()).toBe('online');
   });
 
+  it('passes signals on outside the sequence and says when it is ready', () => {
+    const onSignal = vi.fn();
+    const onReady = vi.fn();
+    const { client, deps, latest, savedSeq } = setUp({ onSignal, onReady }, 20);
+    client.start();
+    latest().open();
+    latest().receive({ type: 'signal', name: 'chat.typing', data: { chatId: 'x' } });
+    expect(onReady).not.toHaveBeenCalled();
+    latest().receive({ type: 'ready', seq: 20 });
+    latest().receive({ type: 'signal', name: 'chat.typing', data: { chatId: 'y' } });
+    latest().receive(event(21));
+    expect(onSignal).toHaveBeenCalledTimes(2);
+    expect(onReady).toHaveBeenCalledTimes(1);
+    expect(deps.onEvent).toHaveBeenCalledTimes(1);
+    expect(savedSeq()).toBe(21);
+  });
+
   it('on a gap drops the socket and reconnects with a hello from the last applied seq', () => {
     const { client, deps, sockets, latest } = setUp({}, 5);
     client.start();

@@ -1,7 +1,7 @@
 import { closeCodes, heartbeatIntervalMs, type TClientMessage } from '@parta/contracts';
 import { reconnectDelayMs } from './backoff';
 import { deriveConnectionState, type ConnectionState } from './connection-state';
-import { initialProtocolState, onServerMessage, onSocketClosed, onSocketOpened, type ProtocolEffect, type ProtocolState, type RealtimeEvent } from './protocol';
+import { initialProtocolState, onServerMessage, onSocketClosed, onSocketOpened, type ProtocolEffect, type ProtocolState, type RealtimeEvent, type RealtimeSignal } from './protocol';
 import { parseServerMessage } from './server-message';
 
 /** The few things the client needs from a socket; the browser adapter wraps WebSocket. */
@@ -24,6 +24,10 @@ export type RealtimeClientDeps = {
   createSocket: CreateSocket;
   seqStore: SeqStore;
   onEvent(event: RealtimeEvent): void;
+  /** An ephemeral signal (typing…); outside the numbered stream. */
+  onSignal?(signal: RealtimeSignal): void;
+  /** The server said ready (or resync): everything missed is applied; work that waited for the connection may resume. */
+  onReady?(): void;
   /** Refetch all state (invalidate every query). */
   onRefetchAll(reason: string): void;
   /** The server closed with 4401/4403: the session is gone; do not reconnect. */
@@ -104,6 +108,9 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
         case 'apply':
           deps.onEvent(effect.event);
           break;
+        case 'signal':
+          deps.onSignal?.(effect.signal);
+          break;
         case 'persist':
           deps.seqStore.save(effect.seq);
           break;
@@ -113,6 +120,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
         case 'ready':
           failedAttempts = 0;
           publishState();
+          deps.onReady?.();
           break;
         case 'reconnect':
           log('realtime: gap in event sequence; reconnecting to resume', protocol.lastSeq);

@@ -9,6 +9,7 @@ const ZServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), seq: z.number().int().nonnegative(), name: z.string(), data: z.unknown(), at: z.string() }),
   z.object({ type: z.literal('ready'), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('resync'), seq: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('signal'), name: z.string(), data: z.unknown() }),
   z.object({ type: z.literal('heartbeat'), at: z.string() }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

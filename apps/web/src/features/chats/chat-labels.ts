@@ -1,0 +1,60 @@
+import type { TChat, TChatKind, TMessage, TPersonRef, TSystemEvent } from '@parta/contracts';
+import type { TFunction } from 'i18next';
+import type { TranslationKey } from '../../platform/i18n/translation-key';
+import { plainText } from './message-markup';
+
+/** The kind of a chat in words, shown beside its title («Класс», «Родители»); none for group and direct chats. */
+export const chatKindLabelKeys: Partial<Record<TChatKind, TranslationKey>> = {
+  class: 'chats.kinds.class',
+  parents: 'chats.kinds.parents',
+  direct: 'chats.kinds.direct',
+  channel: 'chats.kinds.channel',
+};
+
+/** A small sign for each kind, for sighted people; the words are there for everyone. */
+export const chatKindIcons: Record<TChatKind, string> = { group: '👥', class: '🏫', parents: '👪', direct: '👤', channel: '📢' };
+
+const names = (people: readonly TPersonRef[]) => people.map((person) => person.displayName).join(', ');
+
+/** A system message in words: «Анна Смирнова добавил(а) в чат: Иван Петров». */
+export function describeSystemEvent(system: TSystemEvent, t: TFunction): string {
+  const actor = system.actor?.displayName;
+  const subjects = names(system.subjects);
+  switch (system.action) {
+    case 'created':
+      return actor ? t('chats.system.created', { actor }) : t('chats.system.createdNoActor');
+    case 'added':
+      return actor ? t('chats.system.added', { actor, subjects }) : t('chats.system.addedNoActor', { subjects });
+    case 'removed':
+      return actor ? t('chats.system.removed', { actor, subjects }) : t('chats.system.removedNoActor', { subjects });
+    case 'left':
+      return t('chats.system.left', { subjects: subjects || actor || '' });
+    case 'joined':
+      return t('chats.system.joined', { subjects: subjects || actor || '' });
+    case 'renamed':
+      return actor ? t('chats.system.renamed', { actor, title: system.title ?? '' }) : t('chats.system.renamedNoActor', { title: system.title ?? '' });
+    case 'onlyAdminsWrite':
+      return actor ? t('chats.system.onlyAdminsWrite', { actor }) : t('chats.system.onlyAdminsWriteNoActor');
+    case 'everyoneWrites':
+      return actor ? t('chats.system.everyoneWrites', { actor }) : t('chats.system.everyoneWritesNoActor');
+    case 'pinned':
+      return actor ? t('chats.system.pinned', { actor }) : t('chats.system.pinnedNoActor');
+  }
+}
+
+/** A message in one line: the chat list's excerpt, a reply's quote, the live announcement. */
+export function describeMessageBriefly(message: TMessage, t: TFunction): string {
+  if (message.deletedAt !== null) return t('chats.message.deleted');
+  if (message.kind === 'system' && message.system) return describeSystemEvent(message.system, t);
+  return plainText(message.text).replace(/\s+/g, ' ').trim();
+}
+
+/** «Вы: …», «Анна Смирнова: …», or just the words of a system message. */
+export function describeLastMessage(chat: TChat, meId: string, t: TFunction): string | null {
+  const message = chat.lastMessage;
+  if (!message) return null;
+  const text = describeMessageBriefly(message, t);
+  if (message.kind === 'system' || !message.author) return text;
+  const author = message.author.id === meId ? t('chats.message.you') : message.author.displayName;
+  return `${author}: ${text}`;
+}
