@@ -361,3 +361,9 @@ export const ZChatInvitationPreview = z
   .object({ chatTitle: z.string(), kind: ZChatKind, organizationShortName: z.string(), memberCount: z.number().int(), alreadyMember: z.boolean(), chatId: z.uuid().nullable() })
   .meta({ id: 'ChatInvitationPreview' });
 export type TChatInvitationPreview = z.infer<typeof ZChatInvitationPreview>;
+
+/** Someone the signed-in person may start a direct chat with (`GET /api/organizations/:id/contacts`). */
+export const ZContact = z.object({ person: ZPersonRef, roles: z.array(ZRole) }).meta({ id: 'Contact' });
+export type TContact = z.infer<typeof ZContact>;
+export const ZContactsResponse = z.object({ contacts: z.array(ZContact) }).meta({ id: 'ContactsResponse' });
+export type TContactsResponse = z.infer<typeof ZContactsResponse>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZMe } from './auth.ts';
-import { ZChat, ZMessage, ZReplyQuote } from './chats.ts';
+import { ZChat, ZMessage, ZReplyQuote, ZTypingSignal } from './chats.ts';
 
 /**
  * Every real-time event name mapped to its payload schema. Names are `entity.pastVerb`.
@@ -46,3 +46,11 @@ export const eventPayloads = {
 export type TEventName = keyof typeof eventPayloads;
 export type TEventPayload<N extends TEventName> = z.infer<(typeof eventPayloads)[N]>;
 export const eventNames = Object.keys(eventPayloads) as TEventName[];
+
+/** Ephemeral signals (`{ type: 'signal' }` frames: not stored, not numbered, may drop) and their payloads. */
+export const signalPayloads = {
+  /** Someone is typing in a chat the recipient is in. */
+  'chat.typing': ZTypingSignal,
+} as const;
+export type TSignalName = keyof typeof signalPayloads;
+export type TSignalPayload<N extends TSignalName> = z.infer<(typeof signalPayloads)[N]>;

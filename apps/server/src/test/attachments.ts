@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import type { TAttachment } from '@parta/contracts';
-import { sql } from 'kysely';
+import type { TAttachment, TMessage } from '@parta/contracts';
 import sharp from 'sharp';
-import { claimAttachments } from '../modules/chats/attachments.ts';
-import { transaction } from '../platform/db/index.ts';
-import type { SignedIn, TestApp } from './harness.ts';
+import { asUser, type SignedIn, type TestApp } from './harness.ts';
 import { upload } from './organizations.ts';
 
 // Small valid files of every type a chat attachment may have, made here rather than checked in.
@@ -124,18 +121,17 @@ export const uploadAttachment = (t: TestApp, content: Buffer, name: string, as: 
   upload(t, content, { purpose: 'chat_attachment', name, ...(as ? { as } : {}), ...extra });
 
 /**
- * A message with attachments, written the way the send use case does it (next seq, the message,
- * claiming the uploads in the same transaction) — until sending with `attachmentTokens` is wired.
+ * Sends a message with attachments through the API (`attachmentTokens`). Resolves with the stored
+ * message's id, seq and attachments; rejects with `{ status, fields }` when the server refuses.
  */
 export async function postWithAttachments(t: TestApp, chatId: string, author: SignedIn, uploadTokens: string[], text = ''): Promise<{ messageId: string; seq: number; attachments: TAttachment[] }> {
-  return transaction(t.database.db, async (tx) => {
-    const { seq } = await tx.db.updateTable('chats').set({ last_seq: sql`last_seq + 1` }).where('id', '=', chatId).returning('last_seq as seq').executeTakeFirstOrThrow();
-    const { id } = await tx.db
-      .insertInto('messages')
-      .values({ chat_id: chatId, seq: Number(seq), author_id: author.userId, client_id: randomUUID(), body: text, created_at: t.clock.now() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const attachments = await claimAttachments(tx, { uploads: t.services.uploads }, { userId: author.userId, messageId: id, uploadTokens });
-    return { messageId: id, seq: Number(seq), attachments };
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `/api/chats/${chatId}/messages`,
+    headers: asUser(author),
+    payload: { clientId: randomUUID(), text, ...(uploadTokens.length > 0 ? { attachmentTokens: uploadTokens } : {}) },
   });
+  if (response.statusCode >= 300) throw { status: response.statusCode, fields: response.json<{ error: { fields?: Record<string, string> } }>().error.fields ?? {} };
+  const message = response.json<TMessage>();
+  return { messageId: message.id, seq: message.seq, attachments: message.attachments };
 }

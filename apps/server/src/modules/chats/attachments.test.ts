@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { TChat, TUploadResponse } from '@parta/contracts';
+import { randomUUID } from 'node:crypto';
+import type { TChat, TMessage, TUploadResponse } from '@parta/contracts';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +261,26 @@ describe('claiming uploads for a message', () => {
     expect((await attachmentsOf(t.database.db, [posted.messageId])).get(posted.messageId)).toEqual([]);
     expect(await t.database.db.selectFrom('files').select('id').where('name', '=', 'удалить.png').execute()).toEqual([]);
     for (const key of keys) expect(existsSync(path.join(t.config.filesDir, key))).toBe(false);
+  });
+});
+
+describe('attachments in messages', () => {
+  it('travel with the message to every member and in the history; deleting the message deletes the files', async () => {
+    const photo = await uploaded(await makeImage('png'), 'доска.png');
+    const before = await fileCount();
+    const sent = await t.app.inject({ method: 'POST', url: `/api/chats/${chat.id}/messages`, headers: asUser(s.classTeacher), payload: { clientId: randomUUID(), attachmentTokens: [photo.uploadToken] } });
+    expect(sent.statusCode).toBe(201);
+    const message = sent.json<TMessage>();
+    expect(message).toMatchObject({ text: '', attachments: [{ kind: 'image', name: 'доска.png' }] });
+    const event = await t.database.db.selectFrom('user_events').select('payload').where('user_id', '=', s.parent.userId).where('name', '=', 'message.created').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect((event.payload as { message: TMessage }).message.attachments.map((a) => a.id)).toEqual(message.attachments.map((a) => a.id));
+    const { messages } = await call<{ messages: TMessage[] }>(t, s.student, 'GET', `/api/chats/${chat.id}/messages`);
+    expect(messages.find((m) => m.id === message.id)?.attachments).toEqual(message.attachments);
+    expect((await get(message.attachments[0]!.url, s.student)).statusCode).toBe(200);
+
+    await call(t, s.classTeacher, 'DELETE', `/api/chats/${chat.id}/messages/${message.id}`);
+    expect((await get(message.attachments[0]!.url, s.student)).statusCode).toBe(404);
+    expect(await fileCount()).toBe(before - 2); // the image and its preview
   });
 });
 

@@ -2,6 +2,7 @@ import {
   ZAcknowledgementsResponse,
   ZAddChatMembersRequest,
   ZChannelSummary,
+  ZContactsResponse,
   ZChatInvitation,
   ZChatInvitationPreview,
   ZCreateChatInvitationRequest,
@@ -49,7 +50,6 @@ const ZOrganizationParams = z.object({ organizationId: z.uuid() }).strict();
 const ZNoContent = z.null();
 /** A POST that carries nothing: an empty body, `{}`, or none. */
 const noBody = z.object({}).strict().nullish();
-const ZContactsResponse = z.object({ contacts: z.array(z.object({ person: ZPersonRef, roles: z.array(ZRole) })) }).meta({ id: 'ContactsResponse' });
 
 /** Chats, their members and messages (issue 4; docs/subsystems/chats.md). */
 export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsService; messages: MessagesService; reports: ReportsService; chatInvitations: ChatInvitationsService }) {

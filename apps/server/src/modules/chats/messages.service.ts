@@ -9,6 +9,7 @@ import type {
   TSearchMessagesQuery,
   TSearchMessagesResponse,
   TSendMessageRequest,
+  TSignalPayload,
 } from '@parta/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
@@ -308,7 +309,8 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     if (lastTyping.size > 10_000) for (const [k, at] of lastTyping) if (at <= now - typingIntervalMs) lastTyping.delete(k);
     const [me] = await repository.people(db, chat.organization_id, [person.userId]);
     const others = (await repository.activeMemberIds(db, chatId)).filter((id) => id !== person.userId);
-    await bus.publish([{ kind: 'signal', userIds: others, name: 'chat.typing', data: { chatId, user: { id: person.userId, displayName: me?.display_name ?? '', verifiedTeacher: Boolean(me?.verified) } } }]);
+    const signal: TSignalPayload<'chat.typing'> = { chatId, user: { id: person.userId, displayName: me?.display_name ?? '', verifiedTeacher: Boolean(me?.verified) } };
+    await bus.publish([{ kind: 'signal', userIds: others, name: 'chat.typing', data: signal }]);
   }
 
   /** Full-text search in one chat or across all of one's chats (Russian morphology). */
