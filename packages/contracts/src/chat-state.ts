@@ -7,8 +7,15 @@ import type { TEventName, TEventPayload } from './events.ts';
  * Pure functions over plain data; each returns a new value and never mutates its input.
  */
 
-/** The newest message as chat lists carry it: its quote, reactions and read count come with the history. */
-export const asLastMessage = (message: TMessage): TMessage => ({ ...message, replyTo: null, reactions: [], readCount: 0 });
+/** The newest message as chat lists carry it: its quote, reactions, mentions and counts come with the history (its attachments stay, for «Фото»). */
+export const asLastMessage = (message: TMessage): TMessage => ({
+  ...message,
+  replyTo: null,
+  reactions: [],
+  mentions: [],
+  readCount: 0,
+  acknowledgements: message.acknowledgements ? { count: 0 } : null,
+});
 
 export type ChatEvent = { [N in TEventName]: { name: N; data: TEventPayload<N> } }[TEventName];
 
@@ -29,8 +36,9 @@ export function applyToChat(chat: TChat, event: ChatEvent, me: string): TChat | 
     case 'chat.read': {
       if (event.data.chatId !== chat.id || event.data.userId !== me) return chat;
       const next = { ...chat, lastReadSeq: Math.max(chat.lastReadSeq, event.data.toSeq) };
-      // Mentions read now are counted by the server; a client refetches the chat for the exact figure.
-      return { ...next, unreadCount: unread(next), unreadMentionCount: next.unreadCount === 0 ? 0 : chat.unreadMentionCount };
+      const unreadCount = unread(next);
+      // Everything read: no unread mention is left. (Part read: the count stays until the chat is fetched.)
+      return { ...next, unreadCount, unreadMentionCount: unreadCount === 0 ? 0 : chat.unreadMentionCount };
     }
     case 'message.created': {
       const { message } = event.data;

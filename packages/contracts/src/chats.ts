@@ -98,7 +98,7 @@ export const ZChat = z
     /** The other person of a direct chat. */
     peer: ZPersonRef.nullable(),
     memberCount: z.number().int(),
-    /** The newest message, without its quote, reactions and read count (asLastMessage). */
+    /** The newest message, without its quote, reactions, mentions and counts (asLastMessage). */
     lastMessage: ZMessage.nullable(),
     /** The newest message's seq and how far the signed-in person has read. */
     lastSeq: z.number().int(),

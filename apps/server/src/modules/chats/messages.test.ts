@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { applyToChatList, applyToMessages, type ChatEvent, type TChat, type TListChatsResponse, type TListMessagesResponse, type TMessage } from '@parta/contracts';
+import { applyToAcknowledged, applyToChatList, applyToMessages, type ChatEvent, type TChat, type TListChatsResponse, type TListMessagesResponse, type TMessage } from '@parta/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import type { EventBus } from '../../platform/realtime/index.ts';
@@ -23,8 +23,9 @@ afterAll(async () => {
 
 const inject = (as: SignedIn, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => t.app.inject({ method, url, headers: asUser(as), ...(payload === undefined ? {} : { payload }) });
 
-async function send(as: SignedIn, text: string, extra: { replyToId?: string; chatId?: string } = {}): Promise<TMessage> {
-  const response = await inject(as, 'POST', `/api/chats/${extra.chatId ?? chat.id}/messages`, { clientId: randomUUID(), text, ...(extra.replyToId ? { replyToId: extra.replyToId } : {}) });
+async function send(as: SignedIn, text: string, extra: { replyToId?: string; chatId?: string; requiresAck?: boolean; mentionIds?: string[] } = {}): Promise<TMessage> {
+  const { chatId, ...rest } = extra;
+  const response = await inject(as, 'POST', `/api/chats/${chatId ?? chat.id}/messages`, { clientId: randomUUID(), text, ...rest });
   expect(response.statusCode, response.body).toBe(201);
   return response.json<TMessage>();
 }
@@ -328,11 +329,18 @@ describe('delivery guarantees', () => {
     const room = await call<TChat>(t, s.classTeacher, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Повтор', memberIds: [me.userId, s.student.userId] });
     const early = await send(s.classTeacher, 'Начало', { chatId: room.id });
     const mine = await send(me, 'Мой вопрос', { chatId: room.id });
+    const schoolChannel = (await call<TListChatsResponse>(t, me, 'GET', '/api/chats')).chats.find((c) => c.organizationId === s.organizationId && c.systemChannel === 'school')!;
+    const post = await send(s.admin, 'Подтвердите, что прочитали', { chatId: schoolChannel.id, requiresAck: true });
 
-    const fetchState = async () => ({
-      chats: (await call<TListChatsResponse>(t, me, 'GET', '/api/chats')).chats,
-      messages: await history(me, room.id),
-    });
+    const fetchState = async () => {
+      const channelPage = await call<TListMessagesResponse>(t, me, 'GET', `/api/chats/${schoolChannel.id}/messages?limit=100`);
+      return {
+        chats: (await call<TListChatsResponse>(t, me, 'GET', '/api/chats')).chats,
+        messages: await history(me, room.id),
+        channelMessages: channelPage.messages.reverse(),
+        acknowledged: channelPage.acknowledged,
+      };
+    };
     const before = await fetchState();
     const fromSeq = await latestEventSeq(me);
 
@@ -344,6 +352,10 @@ describe('delivery guarantees', () => {
     await call(t, s.classTeacher, 'PATCH', `/api/chats/${room.id}/messages/${answer.id}`, { text: 'Ответ (уточнён)' }); // message.updated
     await call(t, s.classTeacher, 'DELETE', `/api/chats/${room.id}/messages/${early.id}`); // message.updated
     await call(t, s.classTeacher, 'PATCH', `/api/chats/${room.id}`, { title: 'Повтор — 2' }); // chat.updated + system message
+    await call(t, s.classTeacher, 'PUT', `/api/chats/${room.id}/pin`, { messageId: answer.id }); // chat.updated (pinned) + system message
+    await call(t, s.classTeacher, 'PATCH', `/api/chats/${room.id}/messages/${answer.id}`, { text: 'Ответ (ещё раз уточнён)' }); // message.updated of the pinned one
+    await send(s.classTeacher, 'Ольга Ивановна, посмотрите', { chatId: room.id, mentionIds: [me.userId] }); // a mention of me
+    await call(t, me, 'POST', `/api/chats/${schoolChannel.id}/messages/${post.id}/ack`, undefined, [204]); // message.acknowledged
     await call(t, me, 'PUT', `/api/chats/${room.id}/mute`, { muted: true }, [204]); // chat.muted
     await call(t, me, 'POST', `/api/chats/${room.id}/read`, { seq: 1_000 }, [204]); // chat.read (mine)
     t.clock.advance(1_000);
@@ -354,13 +366,19 @@ describe('delivery guarantees', () => {
 
     const rows = await t.database.db.selectFrom('user_events').select(['name', 'payload']).where('user_id', '=', me.userId).where('seq', '>', fromSeq).orderBy('seq').execute();
     const events = rows.map((row) => ({ name: row.name, data: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload }) as ChatEvent);
-    expect(new Set(events.map((event) => event.name))).toEqual(new Set(['message.created', 'message.updated', 'chat.read', 'chat.updated', 'chat.muted', 'chat.created', 'chat.removed']));
+    expect(new Set(events.map((event) => event.name))).toEqual(
+      new Set(['message.created', 'message.updated', 'message.acknowledged', 'chat.read', 'chat.updated', 'chat.muted', 'chat.created', 'chat.removed']),
+    );
 
     let chats = before.chats;
     let messages = before.messages;
+    let channelMessages = before.channelMessages;
+    let acknowledged = before.acknowledged;
     for (const event of events) {
       chats = applyToChatList(chats, event, me.userId);
       messages = applyToMessages(messages, room.id, event, me.userId);
+      channelMessages = applyToMessages(channelMessages, schoolChannel.id, event, me.userId);
+      acknowledged = applyToAcknowledged(acknowledged, event, me.userId);
     }
     const after = await fetchState();
     const byId = (list: TChat[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
@@ -370,5 +388,8 @@ describe('delivery guarantees', () => {
     // Read counts are kept current for the author's own messages only.
     const comparable = (list: TMessage[]) => list.map((m) => (m.author?.id === me.userId ? m : { ...m, readCount: 0 }));
     expect(comparable(messages)).toEqual(comparable(after.messages));
+    expect(comparable(channelMessages)).toEqual(comparable(after.channelMessages));
+    expect(acknowledged).toEqual([post.id]);
+    expect(acknowledged).toEqual(after.acknowledged);
   });
 });

@@ -113,13 +113,14 @@ export async function toChats(db: Executor, rows: readonly ChatListRow[]): Promi
   const peerIdsByOrganization = new Map<string, string[]>();
   for (const row of rows) if (row.peer_id) peerIdsByOrganization.set(row.organization_id, [...(peerIdsByOrganization.get(row.organization_id) ?? []), row.peer_id]);
   const pinnedIds = rows.flatMap((row) => (row.pinned_message_id ? [row.pinned_message_id] : []));
-  const [lastRows, pinnedRows, ...peerGroups] = await Promise.all([
+  const [lastRows, lastAttachments, pinnedRows, ...peerGroups] = await Promise.all([
     repository.findMessages(db, lastIds),
+    attachmentsOf(db, lastIds),
     repository.findMessages(db, pinnedIds),
     ...[...peerIdsByOrganization].map(async ([organizationId, ids]) => (await repository.people(db, organizationId, ids)).map((person) => ({ ...person, organizationId }))),
   ]);
-  // The list shows the last message without reactions or read counts (those load with the chat).
-  const last = new Map(lastRows.map((row) => [row.id, toMessage(row, emptyContext())]));
+  // The list shows the last message as asLastMessage describes it (the rest loads with the chat).
+  const last = new Map(lastRows.map((row) => [row.id, toMessage(row, { ...emptyContext(), attachments: lastAttachments })]));
   const pinned = new Map(pinnedRows.map((row) => [row.id, quoteOf(row)]));
   const peers = new Map(peerGroups.flat().map((row) => [`${row.organizationId}:${row.id}`, { id: row.id, displayName: row.display_name, verifiedTeacher: Boolean(row.verified) }]));
   return rows.map((row) => {
