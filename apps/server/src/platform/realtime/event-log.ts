@@ -31,11 +31,12 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_seq: sql`user_event_counters.last_seq + 1` }))
       .returning(['user_id', 'last_seq'])
       .execute();
+    // One copy of the payload for all recipients: parsing the same JSON once per row was most of
+    // the time a 400-member chat's send held its lock (docs/benchmarks.md, chat-fanout).
     const payload = JSON.stringify(data);
-    await tx.db
-      .insertInto('user_events')
-      .values(counters.map((c) => ({ user_id: c.user_id, seq: Number(c.last_seq), name, payload, created_at: at })))
-      .execute();
+    await sql`INSERT INTO user_events (user_id, seq, name, payload, created_at)
+      SELECT r.user_id, r.seq, ${name}, ${payload}::jsonb, ${at}
+        FROM unnest(${counters.map((c) => c.user_id)}::uuid[], ${counters.map((c) => String(c.last_seq))}::bigint[]) AS r (user_id, seq)`.execute(tx.db);
     const messages: UserEventMessage[] = counters.map((c) => ({
       kind: 'user-event',
       userId: c.user_id,
