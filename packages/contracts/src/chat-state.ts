@@ -44,7 +44,8 @@ export function applyToChat(chat: TChat, event: ChatEvent, me: string): TChat | 
       const { message } = event.data;
       if (message.chatId !== chat.id || message.seq <= (chat.lastMessage?.seq ?? 0)) return chat;
       const next = { ...chat, lastSeq: Math.max(chat.lastSeq, message.seq), lastMessage: asLastMessage(message) };
-      if (message.author?.id === me) next.lastReadSeq = Math.max(next.lastReadSeq, message.seq);
+      // One's own message, and the notice of what one did (renamed, pinned…), are read already.
+      if (message.author?.id === me || message.system?.actor?.id === me) next.lastReadSeq = Math.max(next.lastReadSeq, message.seq);
       if (message.author?.id !== me && message.mentions.some((person) => person.id === me)) next.unreadMentionCount = chat.unreadMentionCount + 1;
       return { ...next, unreadCount: unread(next) };
     }

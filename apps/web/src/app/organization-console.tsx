@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
+import { ChatRulesSection } from '../features/chats/ChatRulesSection';
+import { ReportsSection } from '../features/chats/ReportsSection';
 import { InvitationsSection } from '../features/invitations/InvitationsSection';
 import { JoinRequestsSection } from '../features/invitations/JoinRequestsSection';
 import type { ConsoleSection } from '../features/organization/console-sections';
@@ -14,7 +16,11 @@ import { RosterImportSection } from '../features/school/RosterImportSection';
 import { VerificationSection } from '../features/school/VerificationSection';
 import { NotFoundPage } from './NotFoundPage';
 
-type ConsolePage = ConsoleSection & { Page: ComponentType };
+type ConsolePage = ConsoleSection & {
+  Page: ComponentType;
+  /** Who may open the page (by default those who see its menu item); the page itself handles the server's 403. */
+  isReachableBy?: ConsoleSection['isShownTo'];
+};
 
 /**
  * The sections of «Организация», in menu order. Who sees a section follows the person's roles in
@@ -28,6 +34,9 @@ const consolePages: readonly ConsolePage[] = [
   { path: 'invitations', labelKey: 'console.sections.invitations', isShownTo: isStaff, Page: InvitationsSection },
   { path: 'join-requests', labelKey: 'console.sections.joinRequests', isShownTo: isStaff, Page: JoinRequestsSection },
   { path: 'import', labelKey: 'console.sections.import', isShownTo: isAdministrator, Page: RosterImportSection },
+  { path: 'chat-rules', labelKey: 'console.sections.chatRules', isShownTo: isAdministrator, Page: ChatRulesSection },
+  // Class teachers see their classes' reports too: they come from «Мои классы»; the server decides (403 → «нет доступа»).
+  { path: 'reports', labelKey: 'console.sections.reports', isShownTo: isAdministrator, isReachableBy: isStaff, Page: ReportsSection },
 ];
 
 export function OrganizationConsole() {
@@ -35,9 +44,9 @@ export function OrganizationConsole() {
 }
 
 export const organizationConsoleRoutes: RouteObject[] = [
-  ...consolePages.map(({ path, Page, isShownTo }): RouteObject => {
+  ...consolePages.map(({ path, Page, isShownTo, isReachableBy }): RouteObject => {
     const element = (
-      <ConsoleSectionGuard isShownTo={isShownTo}>
+      <ConsoleSectionGuard isShownTo={isReachableBy ?? isShownTo}>
         <Page />
       </ConsoleSectionGuard>
     );

@@ -2,6 +2,7 @@ import type { EventRegistry } from '../platform/realtime/event-registry';
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { SignInPage } from '../features/auth/SignInPage';
 import { WelcomePage } from '../features/auth/WelcomePage';
+import { ChatInvitePage } from '../features/chats/ChatInvitePage';
 import { HomePage } from '../features/home/HomePage';
 import { JoinPage } from '../features/invitations/JoinPage';
 import { CurrentOrganizationProvider } from '../features/organization/current-organization';
@@ -50,6 +51,8 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
           children: [
             { index: true, element: <HomePage /> },
             ...areas.map(({ path, Page, children }): RouteObject => ({ path: path.slice(1), element: <Page />, ...(children ? { children } : {}) })),
+            // A chat's invitation link: signed in only (the guard sends others to sign in and back).
+            { path: 'chat-invite/:token', element: <ChatInvitePage /> },
             // Inside the guard on purpose: unknown addresses are not revealed to signed-out visitors.
             { path: '*', element: <NotFoundPage /> },
           ],

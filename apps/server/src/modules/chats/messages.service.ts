@@ -99,7 +99,8 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
   async function forwardable(identity: Identity | null, messageId: string) {
     const row = await repository.findMessage(db, messageId);
     const field = () => invalidField('forwardFromId', { ru: 'это сообщение нельзя переслать', en: 'this message cannot be forwarded' });
-    if (!row || row.kind !== 'text' || row.deleted_at) throw field();
+    // Only text travels (files stay with their message); a message of files alone is not forwarded.
+    if (!row || row.kind !== 'text' || row.deleted_at || row.body === '') throw field();
     const source = await requireChatMember(db, identity, row.chat_id).catch(() => undefined);
     if (!source || row.seq <= source.membership.joinedSeq) throw field();
     return row;

@@ -40,6 +40,8 @@ export async function postSystemMessage(
     },
     emptyContext(),
   );
+  // Whoever caused it has seen it (their devices infer the same from the message's actor).
+  if (event.actor) await repository.advanceRead(tx.db, chatId, event.actor.id, seq);
   await deps.eventLog.append(tx, [...(await repository.activeMemberIds(tx.db, chatId)), ...extraRecipients], 'message.created', { message });
   return message;
 }

@@ -1,6 +1,25 @@
-import { ComingSoonPage } from '../coming-soon/ComingSoonPage';
+import { useTranslation } from 'react-i18next';
+import { ChannelDirectory } from '../chats/ChannelDirectory';
+import { OrganizationGate } from '../organization/OrganizationGate';
+import { SectionTitle } from '../organization/SectionTitle';
 
-/** Placeholder until the channels feature is built (PRODUCT.md). */
+/**
+ * /channels «Каналы»: the current organization's channels to subscribe to (and, for staff, to
+ * create). A subscribed channel is read in «Чаты», beside the chats.
+ */
 export function ChannelsPage() {
-  return <ComingSoonPage area="channels" />;
+  const { t } = useTranslation();
+  return (
+    <section className="page page--wide" aria-labelledby="page-title">
+      <OrganizationGate title={t('nav.channels')}>
+        {(organization) => (
+          <>
+            <SectionTitle title={t('nav.channels')} />
+            <p className="muted">{t('chats.channels.intro')}</p>
+            <ChannelDirectory organization={organization} />
+          </>
+        )}
+      </OrganizationGate>
+    </section>
+  );
 }

@@ -4,20 +4,25 @@ import { NavLink } from 'react-router';
 import { formatDateTime } from '../../platform/i18n/format';
 import { chatKindIcons, chatKindLabelKeys, describeLastMessage } from './chat-labels';
 import { formatChatListTime } from './chat-time';
+import { useQuietChats } from './quiet-store';
 
-/** The person's chats, newest activity first: kind, title, the last message, its time, unread and muted marks. */
+/**
+ * The person's chats, newest activity first: kind, title, the last message, its time, unread and
+ * muted marks, «@» when a message mentions the person, «тихо» when one came quietly.
+ */
 export function ChatList({ chats, meId }: { chats: readonly TChat[]; meId: string }) {
   const { t } = useTranslation();
+  const quiet = useQuietChats();
   return (
     <ul className="chat-list" aria-label={t('chats.list.label')}>
       {chats.map((chat) => (
-        <ChatListItem key={chat.id} chat={chat} meId={meId} />
+        <ChatListItem key={chat.id} chat={chat} meId={meId} isQuiet={quiet.includes(chat.id)} />
       ))}
     </ul>
   );
 }
 
-function ChatListItem({ chat, meId }: { chat: TChat; meId: string }) {
+function ChatListItem({ chat, meId, isQuiet }: { chat: TChat; meId: string; isQuiet: boolean }) {
   const { t, i18n } = useTranslation();
   const kindKey = chatKindLabelKeys[chat.kind];
   const excerpt = describeLastMessage(chat, meId, t);
@@ -53,7 +58,19 @@ function ChatListItem({ chat, meId }: { chat: TChat; meId: string }) {
             <span className="visually-hidden">, </span>
             {excerpt ?? t('chats.list.noMessages')}
           </span>
+          {isQuiet && (
+            <span className="chat-list__quiet" title={t('chats.list.quietHint')}>
+              <span className="visually-hidden">, </span>
+              {t('chats.list.quiet')}
+            </span>
+          )}
         </span>
+        {chat.unreadMentionCount > 0 && (
+          <span className="mention-badge">
+            <span aria-hidden="true">@</span>
+            <span className="visually-hidden">, {t('chats.list.mentions', { count: chat.unreadMentionCount })}</span>
+          </span>
+        )}
         {chat.unreadCount > 0 && (
           <span className="unread-badge">
             <span aria-hidden="true">{chat.unreadCount > 999 ? '999+' : chat.unreadCount}</span>

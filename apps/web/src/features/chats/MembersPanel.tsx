@@ -17,6 +17,7 @@ import { PersonName } from '../school/PersonName';
 import { forgetChat, receiveChat, updateChat } from './chat-cache';
 import { addChatMembers, chatMembersQueryKey, leaveChat, removeChatMember, setChatMuted, updateChat as saveChat } from './chats-api';
 import { describeRefusal } from './chat-errors';
+import { ChatInvitationLinks, takesInvitationLinks } from './ChatInvitationLinks';
 import { PeoplePicker, useChosenPeople } from './PeoplePicker';
 import { useChatMembers } from './use-chat-queries';
 
@@ -47,14 +48,15 @@ export function MembersPanel({ id, chat, meId }: MembersPanelProps) {
         </p>
       )}
       <MuteSwitch chat={chat} />
-      {isAdmin && !isDirect && <ChatSettings chat={chat} />}
+      {isAdmin && !isDirect && !chat.systemChannel && <ChatSettings chat={chat} />}
+      {takesInvitationLinks(chat) && <ChatInvitationLinks chat={chat} />}
       <div className="toolbar">
         {isAdmin && !isDirect && (
           <Button ref={addRef} variant="secondary" onClick={() => setOpen('add')}>
             {t('chats.members.add')}
           </Button>
         )}
-        {!isDirect && (
+        {!isDirect && !chat.systemChannel && (
           <Button ref={leaveRef} variant="secondary" onClick={() => setOpen('leave')}>
             {t('chats.members.leave')}
           </Button>
@@ -138,16 +140,18 @@ function ChatSettings({ chat }: { chat: TChat }) {
           {t('common.save')}
         </Button>
       </form>
-      <CheckboxField
-        label={t('chats.settings.onlyAdmins')}
-        hint={t('chats.settings.onlyAdminsHint')}
-        checked={chat.onlyAdminsWrite}
-        disabled={save.isPending}
-        onChange={(event) => {
-          setSaved(false);
-          save.mutate({ onlyAdminsWrite: event.target.checked });
-        }}
-      />
+      {chat.kind !== 'channel' && (
+        <CheckboxField
+          label={t('chats.settings.onlyAdmins')}
+          hint={t('chats.settings.onlyAdminsHint')}
+          checked={chat.onlyAdminsWrite}
+          disabled={save.isPending}
+          onChange={(event) => {
+            setSaved(false);
+            save.mutate({ onlyAdminsWrite: event.target.checked });
+          }}
+        />
+      )}
       {save.error && <Alert>{describeRefusal(save.error, t)}</Alert>}
       {saved && !save.isPending && (
         <p className="muted" role="status">

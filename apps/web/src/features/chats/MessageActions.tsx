@@ -9,6 +9,10 @@ export type MessageActionHandlers = {
   onDelete?: (() => void) | undefined;
   onCopy?: (() => void) | undefined;
   onReact?: ((emoji: TReactionEmoji | null) => void) | undefined;
+  onForward?: (() => void) | undefined;
+  onPin?: (() => void) | undefined;
+  onUnpin?: (() => void) | undefined;
+  onReport?: (() => void) | undefined;
 };
 
 type MessageActionsProps = MessageActionHandlers & {
@@ -21,11 +25,11 @@ type MessageActionsProps = MessageActionHandlers & {
 };
 
 /**
- * «⋯» beside a message: reply, edit, delete, copy, and the eight reactions. A disclosure (button +
+ * «⋯» beside a message: reply, forward, pin, edit, copy, report, delete, and the eight reactions. A disclosure (button +
  * buttons), opened also by Enter on a focused message; it takes focus when it opens, Escape closes
  * it and returns focus to its button.
  */
-export function MessageActions({ isOpen, onOpenChange, myReaction, description, onReply, onEdit, onDelete, onCopy, onReact }: MessageActionsProps) {
+export function MessageActions({ isOpen, onOpenChange, myReaction, description, onReply, onEdit, onDelete, onCopy, onReact, onForward, onPin, onUnpin, onReport }: MessageActionsProps) {
   const { t } = useTranslation();
   const containerRef = useRef<HTMLDivElement>(null);
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -85,6 +89,27 @@ export function MessageActions({ isOpen, onOpenChange, myReaction, description, 
               </button>
             </li>
           )}
+          {onForward && (
+            <li>
+              <button type="button" className="user-menu__item" onClick={choose(onForward)}>
+                {t('chats.actions.forward')}
+              </button>
+            </li>
+          )}
+          {onPin && (
+            <li>
+              <button type="button" className="user-menu__item" onClick={choose(onPin)}>
+                {t('chats.actions.pin')}
+              </button>
+            </li>
+          )}
+          {onUnpin && (
+            <li>
+              <button type="button" className="user-menu__item" onClick={choose(onUnpin)}>
+                {t('chats.actions.unpin')}
+              </button>
+            </li>
+          )}
           {onEdit && (
             <li>
               <button type="button" className="user-menu__item" onClick={choose(onEdit)}>
@@ -96,6 +121,13 @@ export function MessageActions({ isOpen, onOpenChange, myReaction, description, 
             <li>
               <button type="button" className="user-menu__item" onClick={choose(onCopy)}>
                 {t('chats.actions.copy')}
+              </button>
+            </li>
+          )}
+          {onReport && (
+            <li>
+              <button type="button" className="user-menu__item" onClick={choose(onReport)}>
+                {t('chats.actions.report')}
               </button>
             </li>
           )}

@@ -1,14 +1,21 @@
-import type { TChat, TMessage, TReactionEmoji } from '@parta/contracts';
+import type { TAttachment, TChat, TMessage, TReactionEmoji } from '@parta/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { describeErrorWithDetail } from '../../platform/i18n/describe-error';
 import { Alert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { QueryStatus } from '../../ui/QueryStatus';
+import { applyEventToHistory, receiveChat } from './chat-cache';
+import { describeRefusal } from './chat-errors';
 import { describeDay } from './chat-time';
-import { messagesOldestFirst } from './message-pages';
+import { acknowledgeMessage, pinMessage, unpinMessage } from './chats-api';
+import { ImageViewer } from './MessageAttachments';
+import { AcknowledgementsDialog, ForwardDialog, ReportDialog } from './MessageDialogs';
+import { acknowledgedIds, messagesOldestFirst } from './message-pages';
 import { buildMessageRows, type MessageRow } from './message-rows';
 import { MessageItem } from './MessageItem';
 import { usePendingMessages } from './outbox-store';
@@ -39,7 +46,8 @@ const highlightMs = 2_000;
 
 function estimateRowSize(row: MessageRow | undefined): number {
   if (row?.kind !== 'message' && row?.kind !== 'pending') return 40;
-  return 76 + (row.dayBefore ? 32 : 0);
+  const files = row.kind === 'message' ? row.message.attachments.length : (row.pending.attachmentIds?.length ?? 0);
+  return 76 + (row.dayBefore ? 32 : 0) + files * 56;
 }
 
 const focusSteps: Partial<Record<string, 'previous' | 'next' | 'first' | 'last'>> = { ArrowUp: 'previous', ArrowDown: 'next', Home: 'first', End: 'last' };
@@ -54,6 +62,7 @@ const isMessageRow = (row: MessageRow | undefined) => row?.kind === 'message' ||
  */
 export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListProps) {
   const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
   const history = useChatMessages(chat.id);
   const pending = usePendingMessages(chat.id);
   const actions = useMessageActions(chat.id);
@@ -88,6 +97,20 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
   const [menuKey, setMenuKey] = useState<string | null>(null);
   const [jumpSeq, setJumpSeq] = useState<number | null>(null);
   const [deleting, setDeleting] = useState<TMessage | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'forward' | 'report' | 'acks'; message: TMessage } | { kind: 'image'; attachment: TAttachment } | null>(null);
+  const [notice, setNotice] = useState<{ text: string; link?: { to: string; label: string } } | null>(null);
+  const acknowledged = useMemo(() => acknowledgedIds(history.data), [history.data]);
+
+  const pin = useMutation({
+    mutationFn: ({ message, isPinned }: { message: TMessage; isPinned: boolean }) => (isPinned ? pinMessage(chat.id, message.id) : unpinMessage(chat.id)),
+    onSuccess: (updated) => receiveChat(queryClient, updated),
+  });
+  const acknowledge = useMutation({
+    mutationFn: (message: TMessage) => acknowledgeMessage(chat.id, message.id),
+    // Shown as confirmed at once; the event brings the count (to the administrators).
+    onSuccess: (_answer, message) =>
+      applyEventToHistory(queryClient, chat.id, { name: 'message.acknowledged', data: { chatId: chat.id, messageId: message.id, userId: meId, count: (message.acknowledgements?.count ?? 0) + 1 } }),
+  });
 
   // Open at «Новые сообщения» when there are unread messages, else at the newest one.
   const hasPositioned = useRef(false);
@@ -119,8 +142,9 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
   }, [totalSize, viewportHeight, loadOlder]);
 
   // A jump to a message not loaded yet brings older pages until it is there.
+  const hasHistory = history.data !== undefined;
   useEffect(() => {
-    if (jumpSeq === null) return;
+    if (jumpSeq === null || !hasHistory) return;
     const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === jumpSeq);
     if (index !== -1) {
       const key = rows[index]!.key;
@@ -134,7 +158,7 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
     } else if (!isFetchingNextPage) {
       setJumpSeq(null);
     }
-  }, [jumpSeq, rows, virtualizer, hasNextPage, isFetchingNextPage, loadOlder]);
+  }, [jumpSeq, hasHistory, rows, virtualizer, hasNextPage, isFetchingNextPage, loadOlder]);
 
   useEffect(() => {
     if (highlightKey === null) return;
@@ -195,7 +219,15 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
   const reactMutate = actions.react.mutate;
   const react = useCallback((message: TMessage, emoji: TReactionEmoji | null) => reactMutate({ messageId: message.id, emoji }), [reactMutate]);
   const changeMenu = useCallback((rowKey: string, isOpen: boolean) => setMenuKey(isOpen ? rowKey : null), []);
-  const actionError = actions.react.error ?? actions.remove.error;
+  const pinMutate = pin.mutate;
+  const changePin = useCallback((message: TMessage, isPinned: boolean) => pinMutate({ message, isPinned }), [pinMutate]);
+  const acknowledgeMutate = acknowledge.mutate;
+  const confirm = useCallback((message: TMessage) => acknowledgeMutate(message), [acknowledgeMutate]);
+  const forward = useCallback((message: TMessage) => setDialog({ kind: 'forward', message }), []);
+  const report = useCallback((message: TMessage) => setDialog({ kind: 'report', message }), []);
+  const showAcknowledgements = useCallback((message: TMessage) => setDialog({ kind: 'acks', message }), []);
+  const openImage = useCallback((attachment: TAttachment) => setDialog({ kind: 'image', attachment }), []);
+  const actionError = actions.react.error ?? actions.remove.error ?? pin.error ?? acknowledge.error;
 
   const daySeparator = (date: Date | null) => {
     if (!date) return null;
@@ -239,12 +271,19 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
             isTabbable={row.key === tabbableKey}
             isHighlighted={row.key === highlightKey}
             isMenuOpen={row.key === menuKey}
+            isAcknowledged={acknowledged.has(row.message.id)}
             onMenuOpenChange={changeMenu}
             onReply={onReply}
             onEdit={onEdit}
             onDelete={setDeleting}
             onReact={react}
             onJump={setJumpSeq}
+            onForward={forward}
+            onPin={changePin}
+            onReport={report}
+            onAcknowledge={confirm}
+            onShowAcknowledgements={showAcknowledgements}
+            onOpenImage={openImage}
             />
           </>
         );
@@ -265,7 +304,21 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
           {t('chats.history.loading')}
         </p>
       )}
-      {actionError && <Alert>{describeErrorWithDetail(actionError, t)}</Alert>}
+      {actionError && <Alert>{actionError === pin.error ? describeRefusal(actionError, t) : describeErrorWithDetail(actionError, t)}</Alert>}
+      {notice && (
+        <p className="message-list__notice" role="status">
+          {notice.text}
+          {notice.link && (
+            <>
+              {' '}
+              <Link to={notice.link.to}>{notice.link.label}</Link>
+            </>
+          )}{' '}
+          <Button variant="quiet" className="message-list__notice-close" aria-label={t('chats.notice.close')} onClick={() => setNotice(null)}>
+            <span aria-hidden="true">✕</span>
+          </Button>
+        </p>
+      )}
       <div ref={scrollRef} className="message-list__scroll" role="region" aria-label={t('chats.messagesLabel')} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
         <div className="message-list__canvas" style={{ height: totalSize }}>
           {items.map((item) => (
@@ -300,6 +353,29 @@ export function MessageList({ chat, meId, onReply, onEdit, ref }: MessageListPro
           <p>{t('chats.delete.text')}</p>
         </ConfirmDialog>
       )}
+      {dialog?.kind === 'forward' && (
+        <ForwardDialog
+          message={dialog.message}
+          fromChatId={chat.id}
+          onClose={() => setDialog(null)}
+          onForwarded={(target) => {
+            setDialog(null);
+            setNotice({ text: t('chats.forward.done', { title: target.title }), link: { to: `/chats/${target.id}`, label: t('chats.forward.open') } });
+          }}
+        />
+      )}
+      {dialog?.kind === 'report' && (
+        <ReportDialog
+          message={dialog.message}
+          onClose={() => setDialog(null)}
+          onReported={() => {
+            setDialog(null);
+            setNotice({ text: t('chats.report.done') });
+          }}
+        />
+      )}
+      {dialog?.kind === 'acks' && <AcknowledgementsDialog message={dialog.message} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'image' && <ImageViewer attachment={dialog.attachment} onClose={() => setDialog(null)} />}
     </div>
   );
 }

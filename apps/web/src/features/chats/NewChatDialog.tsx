@@ -1,3 +1,4 @@
+import type { TOrganization } from '@parta/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,12 +9,23 @@ import { FormDialog } from '../../ui/FormDialog';
 import { TextField } from '../../ui/TextField';
 import { receiveChat } from './chat-cache';
 import { createGroupChat } from './chats-api';
+import { NetworkPeoplePicker } from './NetworkPeoplePicker';
 import { PeoplePicker, useChosenPeople } from './PeoplePicker';
 
-type NewChatDialogProps = { organizationId: string; returnFocusRef: RefObject<HTMLElement | null>; onClose: () => void };
+type NewChatDialogProps = { organization: TOrganization; returnFocusRef: RefObject<HTMLElement | null>; onClose: () => void };
 
-/** «Новый чат» (staff): a title and people of the organization; the new chat opens. */
-export function NewChatDialog({ organizationId, returnFocusRef, onClose }: NewChatDialogProps) {
+/** A region's or municipality's administrators and directors make chats across the organizations under it. */
+export function isAuthorityChatMaker(organization: TOrganization): boolean {
+  return (organization.kind === 'region' || organization.kind === 'municipality') && (organization.myRoles.includes('administrator') || organization.myRoles.includes('director'));
+}
+
+/**
+ * «Новый чат» (staff): a title and people of the organization; the new chat opens. An authority
+ * picks staff of the organizations under it by role («Директора школ»).
+ */
+export function NewChatDialog({ organization, returnFocusRef, onClose }: NewChatDialogProps) {
+  const organizationId = organization.id;
+  const isAuthority = isAuthorityChatMaker(organization);
   const { t } = useTranslation();
   const me = useMe();
   const queryClient = useQueryClient();
@@ -21,7 +33,7 @@ export function NewChatDialog({ organizationId, returnFocusRef, onClose }: NewCh
   const titleRef = useRef<HTMLInputElement>(null);
   const [title, setTitle] = useState('');
   const [problem, setProblem] = useState<'title' | 'people' | null>(null);
-  const { chosen, toggle } = useChosenPeople();
+  const { chosen, toggle, chooseAll } = useChosenPeople();
   const excludeIds = useMemo(() => new Set([me.id]), [me.id]);
   const create = useMutation({
     mutationFn: () => createGroupChat(organizationId, { title: title.trim(), memberIds: [...chosen.keys()] }),
@@ -52,8 +64,12 @@ export function NewChatDialog({ organizationId, returnFocusRef, onClose }: NewCh
       initialFocusRef={titleRef}
       returnFocusRef={returnFocusRef}
     >
-      <TextField ref={titleRef} label={t('chats.create.name')} hint={t('chats.create.nameHint')} value={title} onChange={(event) => setTitle(event.target.value)} maxLength={100} error={problem === 'title' ? t('chats.create.nameInvalid') : undefined} />
-      <PeoplePicker organizationId={organizationId} excludeIds={excludeIds} chosen={chosen} onToggle={toggle} />
+      <TextField ref={titleRef} label={t('chats.create.name')} hint={isAuthority ? t('chats.network.nameHint') : t('chats.create.nameHint')} value={title} onChange={(event) => setTitle(event.target.value)} maxLength={100} error={problem === 'title' ? t('chats.create.nameInvalid') : undefined} />
+      {isAuthority ? (
+        <NetworkPeoplePicker organizationId={organizationId} chosen={chosen} onToggle={toggle} onChooseAll={chooseAll} />
+      ) : (
+        <PeoplePicker organizationId={organizationId} excludeIds={excludeIds} chosen={chosen} onToggle={toggle} />
+      )}
     </FormDialog>
   );
 }

@@ -69,5 +69,12 @@ export function useChosenPeople() {
       else next.delete(person.id);
       return next;
     });
-  return { chosen, toggle };
+  /** Ticks everyone given (those already ticked stay). */
+  const chooseAll = (people: readonly Pick<TMember, 'id' | 'displayName'>[]) =>
+    setChosen((current) => {
+      const next = new Map(current);
+      for (const person of people) next.set(person.id, person.displayName);
+      return next;
+    });
+  return { chosen, toggle, chooseAll };
 }

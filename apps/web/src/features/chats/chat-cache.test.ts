@@ -7,7 +7,8 @@ import type { RealtimeEvent } from '../../platform/realtime/protocol';
 import { meQueryKey } from '../../platform/session/me-api';
 import { registerChatEventHandlers } from './chat-events';
 import { chatListQueryKey, chatMessagesQueryKey } from './chats-api';
-import { messagesOldestFirst, upsertMessage, type MessagePages } from './message-pages';
+import { acknowledgedIds, messagesOldestFirst, upsertMessage, type MessagePages } from './message-pages';
+import { applyEventToList, totalUnread } from './chat-list';
 import { buildMessageRows } from './message-rows';
 import { addPending, outboxQueryKey, readOutbox } from './outbox-store';
 
@@ -81,6 +82,57 @@ describe('chat caches under events', () => {
     addPending(queryClient, { clientId: crypto.randomUUID(), chatId: chat({ title: 'x' }).id, text: 'Жду связи', replyTo: null, createdAt: new Date().toISOString(), status: 'failed', isRetryable: true });
     await queryClient.invalidateQueries();
     expect(queryClient.getQueryData<unknown[]>(outboxQueryKey)).toHaveLength(1);
+  });
+});
+
+describe('chat events by the rules of chat-state', () => {
+  it('a mention of the person counts in unreadMentionCount, and gets through a mute in the menu’s count', () => {
+    const { queryClient, send } = setUp();
+    const group = chat({ title: 'Родители 5А', muted: true });
+    queryClient.setQueryData(chatListQueryKey, { chats: [withLast(group, message(group, { seq: 2 }), 1)] });
+    send('message.created', { message: message(group, { seq: 3, author: anna, mentions: [me] }) });
+    send('message.created', { message: message(group, { seq: 4, author: anna }) });
+    const list = queryClient.getQueryData<{ chats: { unreadCount: number; unreadMentionCount: number }[] }>(chatListQueryKey)!;
+    expect(list.chats[0]).toMatchObject({ unreadCount: 3, unreadMentionCount: 1 });
+    expect(totalUnread(list as never)).toBe(1);
+    // Reading everything clears the mentions too.
+    send('chat.read', { chatId: group.id, userId: me.id, fromSeq: 1, toSeq: 4 });
+    expect(queryClient.getQueryData<{ chats: { unreadMentionCount: number }[] }>(chatListQueryKey)?.chats[0]?.unreadMentionCount).toBe(0);
+  });
+
+  it('chat.updated brings the pinned message and the write mode; message.updated changes the pinned quote', () => {
+    const { queryClient, send } = setUp();
+    const group = chat({ title: '5А' });
+    const rule = message(group, { seq: 1, text: 'Правило' });
+    queryClient.setQueryData(chatListQueryKey, { chats: [withLast(group, rule)] });
+    send('chat.updated', { chatId: group.id, title: '5А — класс', onlyAdminsWrite: true, memberCount: 4, pinned: { id: rule.id, seq: 1, author: anna, text: 'Правило', deleted: false } });
+    const listed = () => queryClient.getQueryData<{ chats: ReturnType<typeof chat>[] }>(chatListQueryKey)!.chats[0]!;
+    expect(listed()).toMatchObject({ title: '5А — класс', onlyAdminsWrite: true, canWrite: false, memberCount: 4 });
+    send('message.updated', { message: { ...rule, text: 'Правило (уточнено)', editedAt: new Date().toISOString() } });
+    expect(listed().pinned?.text).toBe('Правило (уточнено)');
+  });
+
+  it('message.acknowledged changes the post’s count, and the person’s own confirmation joins the confirmed ids', () => {
+    const { queryClient, send } = setUp();
+    const channel = chat({ title: 'Канал', kind: 'channel' });
+    const post = message(channel, { seq: 1, acknowledgements: { count: 0 } });
+    queryClient.setQueryData(chatMessagesQueryKey(channel.id), pagesOf([post]));
+    send('message.acknowledged', { chatId: channel.id, messageId: post.id, userId: ivan.id, count: 1 });
+    const data = () => queryClient.getQueryData<MessagePages>(chatMessagesQueryKey(channel.id));
+    expect(messagesOldestFirst(data())[0]?.acknowledgements).toEqual({ count: 1 });
+    expect(acknowledgedIds(data()).has(post.id)).toBe(false);
+    send('message.acknowledged', { chatId: channel.id, messageId: post.id, userId: me.id, count: 2 });
+    expect(acknowledgedIds(data()).has(post.id)).toBe(true);
+    const before = data();
+    send('message.acknowledged', { chatId: channel.id, messageId: post.id, userId: me.id, count: 2 });
+    expect(data()).toBe(before);
+  });
+
+  it('keeps the same list when an event changes nothing', () => {
+    const group = chat({ title: '5А' });
+    const list = { chats: [withLast(group, message(group, { seq: 3 }))] };
+    expect(applyEventToList(list, { name: 'chat.muted', data: { chatId: 'b0000000-0000-4000-8000-000000000000', muted: true } }, me.id)).toBe(list);
+    expect(applyEventToList(list, { name: 'message.created', data: { message: message(group, { seq: 2 }) } }, me.id)).toBe(list);
   });
 });
 

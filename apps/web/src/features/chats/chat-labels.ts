@@ -46,7 +46,11 @@ export function describeSystemEvent(system: TSystemEvent, t: TFunction): string 
 export function describeMessageBriefly(message: TMessage, t: TFunction): string {
   if (message.deletedAt !== null) return t('chats.message.deleted');
   if (message.kind === 'system' && message.system) return describeSystemEvent(message.system, t);
-  return plainText(message.text).replace(/\s+/g, ' ').trim();
+  const text = plainText(message.text).replace(/\s+/g, ' ').trim();
+  if (message.attachments.length === 0) return text;
+  // Files are named after the text (or instead of it): «📎 план.pdf».
+  const files = `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}`;
+  return text === '' ? files : `${text} ${files}`;
 }
 
 /** «Вы: …», «Анна Смирнова: …», or just the words of a system message. */

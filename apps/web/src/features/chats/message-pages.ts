@@ -1,4 +1,4 @@
-import type { TListMessagesResponse, TMessage } from '@parta/contracts';
+import { applyToAcknowledged, applyToMessages, type ChatEvent, type TListMessagesResponse, type TMessage } from '@parta/contracts';
 import type { InfiniteData } from '@tanstack/react-query';
 
 /**
@@ -58,26 +58,36 @@ export function upsertMessage(data: MessagePages | undefined, message: TMessage)
   return data;
 }
 
-/** Applies `change` to every loaded message with `from < seq ≤ to`. */
-export function updateMessagesInRange(data: MessagePages | undefined, from: number, to: number, change: (message: TMessage) => TMessage): MessagePages | undefined {
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((item, index) => item === b[index]);
+
+/**
+ * The loaded history after an event that changes messages already there (an edit, a reaction, a
+ * read by someone, a confirmation): each page goes through `applyToMessages` of chat-state, the
+ * definition the server's replay test checks, and stays the same object when nothing in it changed.
+ * A new message is put in its page by `upsertMessage` (pages are the web app's own).
+ */
+export function applyEventToPages(data: MessagePages | undefined, chatId: string, event: ChatEvent, meId: string): MessagePages | undefined {
   if (!data) return data;
+  if (event.name === 'message.created') return event.data.message.chatId === chatId ? upsertMessage(data, event.data.message) : data;
   let changed = false;
   const pages = data.pages.map((page) => {
-    const newest = page.messages[0]?.seq ?? 0;
-    const oldest = page.messages.at(-1)?.seq ?? 0;
-    if (newest <= from || oldest > to) return page;
-    let pageChanged = false;
-    const messages = page.messages.map((message) => {
-      if (message.seq <= from || message.seq > to) return message;
-      const next = change(message);
-      if (next !== message) pageChanged = true;
-      return next;
-    });
-    if (!pageChanged) return page;
+    // A page is newest first; chat-state works oldest first.
+    const oldestFirst = page.messages.toReversed();
+    const messages = applyToMessages(oldestFirst, chatId, event, meId);
+    const sameMessages = sameItems(messages, oldestFirst);
+    const holdsIt = event.name === 'message.acknowledged' && page.messages.some((message) => message.id === event.data.messageId);
+    const acknowledged = holdsIt ? applyToAcknowledged(page.acknowledged, event, meId) : page.acknowledged;
+    const sameAcknowledged = sameItems(acknowledged, page.acknowledged);
+    if (sameMessages && sameAcknowledged) return page;
     changed = true;
-    return { ...page, messages };
+    return { ...page, messages: sameMessages ? page.messages : messages.toReversed(), acknowledged: sameAcknowledged ? page.acknowledged : acknowledged };
   });
   return changed ? { ...data, pages } : data;
+}
+
+/** The posts of the loaded history the person has confirmed («прочитал и подтверждаю»). */
+export function acknowledgedIds(data: MessagePages | undefined): ReadonlySet<string> {
+  return new Set(data?.pages.flatMap((page) => page.acknowledged) ?? []);
 }
 
 /** A message of the loaded history by seq, if loaded. */

@@ -1,4 +1,4 @@
-import type { TReplyQuote } from '@parta/contracts';
+import type { TPersonRef, TReplyQuote } from '@parta/contracts';
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 
@@ -13,6 +13,16 @@ export type PendingMessage = {
   chatId: string;
   text: string;
   replyTo: TReplyQuote | null;
+  /** Uploads (upload-store) sent with it, in order; the send waits until they are done. */
+  attachmentIds?: readonly string[];
+  /** Members named with @ (mentionIds). */
+  mentionIds?: readonly string[];
+  /** «Срочно». */
+  urgent?: boolean;
+  /** (Channel posts) «Попросить подтверждение». */
+  requiresAck?: boolean;
+  /** A forwarded message: its id (forwardFromId), and what it showed. */
+  forwardFrom?: { id: string; author: TPersonRef | null; text: string } | null;
   createdAt: string;
   status: 'sending' | 'failed';
   /** The failure may pass by itself (no connection, server busy): resent when the connection is back. */

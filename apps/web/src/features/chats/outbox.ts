@@ -1,9 +1,10 @@
-import type { TReplyQuote } from '@parta/contracts';
+import type { TPersonRef, TReplyQuote, TSendMessageRequest } from '@parta/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../platform/api';
 import { receiveMessage } from './chat-cache';
 import { sendMessage } from './chats-api';
 import { addPending, readOutbox, updatePending, type PendingMessage } from './outbox-store';
+import { findUpload, forgetUploads, isRetryableUpload, restartFailedUploads, UploadFailed, waitForUploads } from './upload-store';
 
 /**
  * Per app: the sends in flight (by clientId), so a retry never races a send of the same message,
@@ -26,15 +27,36 @@ function isRetryableFailure(error: unknown): boolean {
 /** A send that hangs longer than this counts as failed (and is retried with the same clientId). */
 const sendTimeoutMs = 30_000;
 
+/** The request body: only what the message has (a plain message is `{clientId, text}`). */
+function requestOf(pending: PendingMessage, attachmentTokens: readonly string[]): Omit<TSendMessageRequest, 'text'> & { text?: string } {
+  // A forward carries no text of its own: `{clientId, forwardFromId}`.
+  if (pending.forwardFrom) return { clientId: pending.clientId, forwardFromId: pending.forwardFrom.id };
+  return {
+    clientId: pending.clientId,
+    text: pending.text,
+    ...(pending.replyTo ? { replyToId: pending.replyTo.id } : {}),
+    ...(attachmentTokens.length > 0 ? { attachmentTokens: [...attachmentTokens] } : {}),
+    ...(pending.mentionIds && pending.mentionIds.length > 0 ? { mentionIds: [...pending.mentionIds] } : {}),
+    ...(pending.urgent ? { urgent: true } : {}),
+    ...(pending.requiresAck ? { requiresAck: true } : {}),
+  };
+}
+
 async function deliver(queryClient: QueryClient, pending: PendingMessage): Promise<void> {
   // Discarded while it waited for the chat's previous message, or stored meanwhile (an event came).
   if (!readOutbox(queryClient).some((candidate) => candidate.clientId === pending.clientId)) return;
+  const attachmentIds = pending.attachmentIds ?? [];
   try {
+    // Files still uploading are waited for; those that failed for a passing reason are tried again.
+    restartFailedUploads(queryClient, attachmentIds);
+    const tokens = await waitForUploads(queryClient, attachmentIds);
     const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(sendTimeoutMs) : undefined;
-    const message = await sendMessage(pending.chatId, { clientId: pending.clientId, text: pending.text, ...(pending.replyTo ? { replyToId: pending.replyTo.id } : {}) }, signal);
+    const message = await sendMessage(pending.chatId, requestOf(pending, tokens), signal);
     receiveMessage(queryClient, message);
+    forgetUploads(queryClient, attachmentIds);
   } catch (error) {
-    updatePending(queryClient, pending.clientId, { status: 'failed', isRetryable: isRetryableFailure(error) });
+    const isRetryable = error instanceof UploadFailed ? attachmentIds.every((id) => findUpload(queryClient, id)?.status !== 'failed' || isRetryableUpload(findUpload(queryClient, id)!)) : isRetryableFailure(error);
+    updatePending(queryClient, pending.clientId, { status: 'failed', isRetryable });
   }
 }
 
@@ -53,8 +75,19 @@ export function sendPending(queryClient: QueryClient, pending: PendingMessage): 
   return send;
 }
 
-/** The composer's «Отправить»: the message is shown at once as pending, then sent. */
-export function submitMessage(queryClient: QueryClient, input: { chatId: string; text: string; replyTo: TReplyQuote | null }): PendingMessage {
+export type MessageInput = {
+  chatId: string;
+  text: string;
+  replyTo: TReplyQuote | null;
+  attachmentIds?: readonly string[];
+  mentionIds?: readonly string[];
+  urgent?: boolean;
+  requiresAck?: boolean;
+  forwardFrom?: { id: string; author: TPersonRef | null; text: string } | null;
+};
+
+/** The composer's «Отправить» (and «Переслать»): the message is shown at once as pending, then sent. */
+export function submitMessage(queryClient: QueryClient, input: MessageInput): PendingMessage {
   const pending: PendingMessage = { clientId: crypto.randomUUID(), ...input, createdAt: new Date().toISOString(), status: 'sending', isRetryable: true };
   addPending(queryClient, pending);
   void sendPending(queryClient, pending);

@@ -38,8 +38,8 @@ export function useChatMessages(chatId: string) {
   });
 }
 
-export function useChatMembers(chatId: string) {
-  return useQuery({ queryKey: chatMembersQueryKey(chatId), queryFn: ({ signal }) => fetchChatMembers(chatId, signal) });
+export function useChatMembers(chatId: string, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: chatMembersQueryKey(chatId), queryFn: ({ signal }) => fetchChatMembers(chatId, signal), enabled });
 }
 
 export function useReaders(chatId: string, messageId: string, { enabled }: { enabled: boolean }) {

@@ -1,6 +1,7 @@
 import type { TChat } from '@parta/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import { useMe } from '../../platform/session/use-me';
 import { applyOwnRead } from './chat-list';
 import { updateChat } from './chat-cache';
 import { chatListQueryKey, markChatRead } from './chats-api';
@@ -19,6 +20,7 @@ function isPersonLooking(): boolean {
  */
 export function useMarkRead(chat: TChat, newestVisibleSeq: number): void {
   const queryClient = useQueryClient();
+  const meId = useMe().id;
   const reported = useRef(chat.lastReadSeq);
 
   useEffect(() => {
@@ -27,7 +29,7 @@ export function useMarkRead(chat: TChat, newestVisibleSeq: number): void {
     const report = () => {
       if (!isPersonLooking() || target <= reported.current) return;
       reported.current = target;
-      updateChat(queryClient, chat.id, (current) => applyOwnRead(current, target));
+      updateChat(queryClient, chat.id, (current) => applyOwnRead(current, target, meId));
       markChatRead(chat.id, target).catch(() => {
         // Not recorded: the server's counters are the truth again, and the next look reports it anew.
         reported.current = 0;
@@ -42,5 +44,5 @@ export function useMarkRead(chat: TChat, newestVisibleSeq: number): void {
       window.removeEventListener('focus', report);
       document.removeEventListener('visibilitychange', report);
     };
-  }, [queryClient, chat.id, chat.lastReadSeq, newestVisibleSeq]);
+  }, [queryClient, meId, chat.id, chat.lastReadSeq, newestVisibleSeq]);
 }

@@ -6,7 +6,7 @@ import { deleteMessage, editMessage, removeReaction, setReaction } from './chats
 /** Edit, delete and react: each answer is the message as it is now, put in the caches at once. */
 export function useMessageActions(chatId: string) {
   const queryClient = useQueryClient();
-  const onSuccess = (message: TMessage) => receiveMessage(queryClient, message);
+  const onSuccess = (message: TMessage) => receiveMessage(queryClient, message, 'updated');
   const edit = useMutation({ mutationFn: ({ messageId, text }: { messageId: string; text: string }) => editMessage(chatId, messageId, text), onSuccess });
   const remove = useMutation({ mutationFn: (messageId: string) => deleteMessage(chatId, messageId), onSuccess });
   const react = useMutation({
