@@ -72,6 +72,24 @@ describe('realtime client', () => {
     expect(client.getConnectionState()).toBe('online');
   });
 
+  it('shows offline at once when the browser loses the network, drops the socket, and reconnects from its seq when it is back', () => {
+    let offline = false;
+    const { client, sockets, latest } = setUp({ isBrowserOffline: () => offline }, 5);
+    client.start();
+    latest().open();
+    latest().receive({ type: 'ready', seq: 5 });
+    expect(client.getConnectionState()).toBe('online');
+    offline = true;
+    client.handleNetworkChange();
+    expect(client.getConnectionState()).toBe('offline');
+    expect(sockets[0]!.closedWith).toBe(4000);
+    offline = false;
+    client.handleNetworkChange();
+    expect(sockets).toHaveLength(2);
+    latest().open();
+    expect(latest().sent).toEqual([{ type: 'hello', lastSeq: 5 }]);
+  });
+
   it('passes signals on outside the sequence and says when it is ready', () => {
     const onSignal = vi.fn();
     const onReady = vi.fn();

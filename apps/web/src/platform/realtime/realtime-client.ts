@@ -208,7 +208,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
   }
 
   /** Closes the socket ourselves and treats it as closed now (a dead link may not fire close for minutes). */
-  function dropSocket(reason: 'gap' | 'silent') {
+  function dropSocket(reason: 'gap' | 'silent' | 'offline') {
     const dropped = socket;
     if (!dropped) return;
     handleClosed(clientRestartCode);
@@ -237,6 +237,8 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
       closing?.close(1000, 'client stopped');
     },
     handleNetworkChange() {
+      // Offline: drop the socket now (it may not notice for a minute), so coming back reconnects at once and catches up.
+      if (isBrowserOffline() && socket) dropSocket('offline');
       publishState();
       if (!isRunning || socket || isBrowserOffline()) return;
       clearTimer(reconnectTimer);
