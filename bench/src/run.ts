@@ -1,8 +1,10 @@
+import { runChatFanout } from './chat-fanout.ts';
 import { runStartup } from './startup.ts';
 
 /** `npm run bench -- <scenario>`: runs one scenario and prints its figures as JSON. */
 const scenarios: Record<string, () => Promise<unknown>> = {
   startup: () => runStartup(),
+  'chat-fanout': () => runChatFanout(),
 };
 
 const name = process.argv[2];
