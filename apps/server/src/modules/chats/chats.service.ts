@@ -68,9 +68,25 @@ export async function checkAddable(db: Kysely<DB> | Transaction<DB>, adder: { us
 
 /** Tells each new member about the chat, as they see it. */
 export async function announceChatTo(tx: Tx, eventLog: EventLog, chatId: string, userIds: readonly string[]) {
-  for (const userId of userIds) {
-    const chat = await chatFor(tx.db, userId, chatId);
-    if (chat) await eventLog.append(tx, [userId], 'chat.created', { chat });
+  if (userIds.length === 0) return;
+  const kind = (await repository.findChat(tx.db, chatId))?.kind;
+  // People who joined alike see the chat alike (a direct chat differs: each sees the other's name):
+  // one view and one append per group, not per person — a chat of 400 is made in a few queries.
+  const members = await tx.db
+    .selectFrom('chat_members')
+    .select(['user_id', 'role', 'joined_seq', 'last_read_seq', 'muted'])
+    .where('chat_id', '=', chatId)
+    .where('user_id', 'in', userIds)
+    .where('left_at', 'is', null)
+    .execute();
+  const groups = new Map<string, string[]>();
+  for (const member of members) {
+    const key = kind === 'direct' ? member.user_id : `${member.role}:${member.joined_seq}:${member.last_read_seq}:${member.muted}`;
+    groups.set(key, [...(groups.get(key) ?? []), member.user_id]);
+  }
+  for (const group of groups.values()) {
+    const chat = await chatFor(tx.db, group[0]!, chatId);
+    if (chat) await eventLog.append(tx, group, 'chat.created', { chat });
   }
 }
 
