@@ -92,6 +92,12 @@ export function installErrorHandling(app: FastifyInstance, options: { fallback?:
       request.log.warn({ err: error }, 'text the database cannot store; add a ZSingleLine-style check to the contract');
       return sendError(reply, locale, 400, 'validation_failed', { fields: { body: locale === 'ru' ? 'недопустимые символы в тексте' : 'the text contains characters that cannot be stored' } });
     }
+    if (error.message === 'timeout exceeded when trying to connect') {
+      // node-postgres: every pooled connection stayed busy past the wait limit. The server is
+      // overloaded, not broken: say so, and when to come back.
+      request.log.warn({ err: error }, 'database pool exhausted');
+      return sendError(reply, locale, 503, 'unavailable', { retryAfterSeconds: 2 });
+    }
     const status = error.statusCode ?? 500;
     if (status === 413) return sendError(reply, locale, 413, 'payload_too_large');
     if (status === 415) return sendError(reply, locale, 415, 'unsupported_media_type');
