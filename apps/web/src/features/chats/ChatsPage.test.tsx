@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
-import type { TChat, TMessage } from '@parta/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { chatServer } from '../../testing/chat-server';
 import { anna, chat, deferred, eventFrame, ivan, me, message, stubLayout, withLast } from '../../testing/chat-fixtures';
 import { setUpAppTests } from '../../testing/app-test-setup';
 import { FakeWebSocket } from '../../testing/fake-websocket';
-import { renderApp, stubFetch, testMe, type FakeRoute } from '../../testing/render-app';
-import { routes, schoolClass, schoolWithRoles, signedInTo } from '../../testing/school-fixtures';
+import { renderApp, testMe } from '../../testing/render-app';
+import { schoolClass } from '../../testing/school-fixtures';
 
 setUpAppTests();
 beforeEach(() => {
@@ -16,29 +16,6 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** A fake chats server: the list, each chat and its history; `extra` answers first. */
-function chatServer(chats: TChat[], histories: Record<string, TMessage[]>, extra?: FakeRoute, roles: Parameters<typeof schoolWithRoles>[0] = ['teacher']) {
-  return stubFetch(
-    routes(signedInTo(schoolWithRoles(roles)), (request) => extra?.(request), ({ method, url }) => {
-      if (method === 'GET' && url === '/api/chats') return { status: 200, body: { chats } };
-      const chatMatch = /^\/api\/chats\/([\w-]+)$/.exec(url);
-      if (method === 'GET' && chatMatch) {
-        const found = chats.find((item) => item.id === chatMatch[1]);
-        return found ? { status: 200, body: found } : undefined;
-      }
-      const historyMatch = /^\/api\/chats\/([\w-]+)\/messages\?(.*)$/.exec(url);
-      if (method === 'GET' && historyMatch) {
-        const params = new URLSearchParams(historyMatch[2]);
-        const all = histories[historyMatch[1]!] ?? [];
-        if (params.has('afterSeq')) return { status: 200, body: { messages: all.filter((item) => item.seq > Number(params.get('afterSeq'))), acknowledged: [] } };
-        const before = params.has('beforeSeq') ? Number(params.get('beforeSeq')) : Infinity;
-        return { status: 200, body: { messages: all.filter((item) => item.seq < before).reverse(), acknowledged: [] } };
-      }
-      if (method === 'POST' && /\/(read|typing)$/.test(url)) return { status: 204 };
-      return undefined;
-    }),
-  );
-}
 
 /** Opens the socket as the server would, ready at `seq`. */
 function connect(seq = 10) {

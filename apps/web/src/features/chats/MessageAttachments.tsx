@@ -57,24 +57,15 @@ export function MessageAttachments({ attachments, onOpenImage }: MessageAttachme
             );
           }
           case 'video':
-            return (
-              <li key={attachment.id} className="attachments__item">
-                <figure className="attachment-media">
-                  <video className="attachment-media__video" controls preload="metadata" src={attachment.url} aria-label={attachment.name} />
-                  <figcaption className="attachment-media__caption">
-                    <a href={attachment.url} download={attachment.name}>
-                      {attachment.name}
-                    </a>{' '}
-                    <span className="muted">({details(attachment)})</span>
-                  </figcaption>
-                </figure>
-              </li>
-            );
           case 'audio':
             return (
               <li key={attachment.id} className="attachments__item">
                 <figure className="attachment-media">
-                  <audio className="attachment-media__audio" controls preload="metadata" src={attachment.url} aria-label={attachment.name} />
+                  {attachment.kind === 'video' ? (
+                    <video className="attachment-media__video" controls preload="metadata" src={attachment.url} aria-label={attachment.name} />
+                  ) : (
+                    <audio className="attachment-media__audio" controls preload="metadata" src={attachment.url} aria-label={attachment.name} />
+                  )}
                   <figcaption className="attachment-media__caption">
                     <a href={attachment.url} download={attachment.name}>
                       {attachment.name}

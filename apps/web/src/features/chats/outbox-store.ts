@@ -7,9 +7,8 @@ import { useCallback } from 'react';
  * They live in the query cache beside the chats (so a sign-out forgets them too), never expire and
  * survive a reconnect; a message stays here until the server's copy with the same clientId arrives.
  */
-export type PendingMessage = {
-  /** Chosen once; every retry sends the same id, so the server stores the message once. */
-  clientId: string;
+/** What the person asked to send. */
+export type MessageInput = {
   chatId: string;
   text: string;
   replyTo: TReplyQuote | null;
@@ -23,6 +22,11 @@ export type PendingMessage = {
   requiresAck?: boolean;
   /** A forwarded message: its id (forwardFromId), and what it showed. */
   forwardFrom?: { id: string; author: TPersonRef | null; text: string } | null;
+};
+
+export type PendingMessage = MessageInput & {
+  /** Chosen once; every retry sends the same id, so the server stores the message once. */
+  clientId: string;
   createdAt: string;
   status: 'sending' | 'failed';
   /** The failure may pass by itself (no connection, server busy): resent when the connection is back. */

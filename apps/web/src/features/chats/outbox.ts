@@ -1,9 +1,9 @@
-import type { TPersonRef, TReplyQuote, TSendMessageRequest } from '@parta/contracts';
+import type { TSendMessageRequest } from '@parta/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../platform/api';
 import { receiveMessage } from './chat-cache';
 import { sendMessage } from './chats-api';
-import { addPending, readOutbox, updatePending, type PendingMessage } from './outbox-store';
+import { addPending, readOutbox, updatePending, type MessageInput, type PendingMessage } from './outbox-store';
 import { findUpload, forgetUploads, isRetryableUpload, restartFailedUploads, UploadFailed, waitForUploads } from './upload-store';
 
 /**
@@ -75,16 +75,7 @@ export function sendPending(queryClient: QueryClient, pending: PendingMessage): 
   return send;
 }
 
-export type MessageInput = {
-  chatId: string;
-  text: string;
-  replyTo: TReplyQuote | null;
-  attachmentIds?: readonly string[];
-  mentionIds?: readonly string[];
-  urgent?: boolean;
-  requiresAck?: boolean;
-  forwardFrom?: { id: string; author: TPersonRef | null; text: string } | null;
-};
+export type { MessageInput } from './outbox-store';
 
 /** The composer's «Отправить» (and «Переслать»): the message is shown at once as pending, then sent. */
 export function submitMessage(queryClient: QueryClient, input: MessageInput): PendingMessage {
