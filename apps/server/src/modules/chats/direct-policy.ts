@@ -17,7 +17,7 @@ type Localized = { ru: string; en: string };
  * - a parent writes to staff and to parents of the same class;
  * - nobody writes to anyone outside the organization.
  */
-export type DirectReach = { everyone: boolean; userIds: Set<string>; whyNot: Localized };
+export type DirectReach = { userIds: Set<string>; whyNot: Localized };
 
 const reasons = {
   unverifiedTeacher: {
@@ -39,7 +39,7 @@ export async function directReach(db: Executor, organizationId: string, userId: 
   const everyoneElse = new Set(members.map((m) => m.user_id));
   everyoneElse.delete(userId);
   const isPrivileged = myRoles.includes('administrator') || myRoles.includes('director');
-  if (isPrivileged || (myRoles.includes('teacher') && (await isVerifiedTeacher(db, userId, organizationId)))) return { everyone: true, userIds: everyoneElse, whyNot: reasons.nobody };
+  if (isPrivileged || (myRoles.includes('teacher') && (await isVerifiedTeacher(db, userId, organizationId)))) return { userIds: everyoneElse, whyNot: reasons.nobody };
 
   const staff = new Set(members.filter((m) => staffRoles.includes(m.role)).map((m) => m.user_id));
   // Children and their parents reach staff whose standing is confirmed: not a teacher still waiting for it.
@@ -68,5 +68,5 @@ export async function directReach(db: Executor, organizationId: string, userId: 
     whyNot = reasons.unverifiedTeacher;
   }
   reach.delete(userId);
-  return { everyone: false, userIds: reach, whyNot };
+  return { userIds: reach, whyNot };
 }
