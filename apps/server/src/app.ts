@@ -23,14 +23,16 @@ import type { Config } from './platform/config/index.ts';
 import type { Database } from './platform/db/index.ts';
 import { createMetrics, createOriginCheck, installErrorHandling, registerMetricsRoute } from './platform/http/index.ts';
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
-import { createLocalFileStore, type FileStore } from './platform/files/index.ts';
+import { createConfiguredFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
 import { createChatInvitationsService, createChatsService, createMessagesService, createReportsService, registerAttachmentRoutes, registerChatRoutes, type SendLimit } from './modules/chats/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
-import { createEventLog, createInProcessBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
+import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/limits/index.ts';
+import { Redis } from 'ioredis';
 
 export type AppOptions = {
   config: Config;
@@ -39,7 +41,7 @@ export type AppOptions = {
   bus?: EventBus;
   logger?: FastifyServerOptions['logger'];
   rateLimits?: AuthRateLimits & Partial<PublicFormRateLimits>;
-  /** Where uploaded files live; local disk under DATA_DIR/files by default. */
+  /** Where uploaded files live; by default from the configuration (S3_* or local disk under DATA_DIR/files). */
   fileStore?: FileStore;
   heartbeatMs?: number;
   /** Messages one person may send per window (defaults in modules/chats). */
@@ -81,7 +83,23 @@ export async function buildApp(options: AppOptions) {
 
   const metrics = createMetrics();
   const origin = createOriginCheck({ publicUrl: config.publicUrl, isProduction: config.isProduction });
-  const bus = options.bus ?? createInProcessBus();
+  // Several nodes share events and rate limits through Redis when REDIS_URL is set.
+  const onRedisError = (error: unknown, what: string) => app.log.warn({ err: error }, `${what} failed`);
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'parta-commands', lazyConnect: true })
+    : null;
+  if (redis) {
+    redis.on('error', (error) => onRedisError(error, 'redis'));
+    await redis.connect().catch((error: unknown) => onRedisError(error, 'redis connect'));
+  }
+  const bus =
+    options.bus ??
+    (config.redisUrl ? await connectRedisBus({ url: config.redisUrl, channel: `${config.redisPrefix}events`, onError: onRedisError }) : createInProcessBus());
+  const rateLimiter = redis ? createRedisRateLimiter(redis, config.redisPrefix, (error) => onRedisError(error, 'redis rate limit')) : createMemoryRateLimiter();
+  app.addHook('onClose', async () => {
+    if (!options.bus) await bus.close();
+    await redis?.quit().catch(() => undefined);
+  });
   const eventLog = createEventLog({ db: database.db, bus, clock });
 
   const outbox = config.isProduction ? null : createDevOutbox(app.log);
@@ -92,11 +110,11 @@ export async function buildApp(options: AppOptions) {
   const sms: SmsSender | null = outbox?.sms ?? null;
 
   const people = createPeopleService({ db: database.db, eventLog, clock });
-  const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createLocalFileStore(config.filesDir), clock });
+  const uploads = createUploadsService({ db: database.db, store: options.fileStore ?? createConfiguredFileStore(config), clock });
   const chats = createChatsService({ db: database.db, clock, eventLog });
   const reports = createReportsService({ db: database.db, clock, eventLog, uploads });
   const chatInvitations = createChatInvitationsService({ db: database.db, clock, eventLog, publicUrl: config.publicUrl });
-  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, uploads, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
+  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, uploads, rateLimiter, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
   const school = createSchoolService({ db: database.db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
   const organizations = createOrganizationsService({
     db: database.db,
@@ -124,7 +142,8 @@ export async function buildApp(options: AppOptions) {
   });
 
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Per-route limits; counted in Redis when there are several nodes (allowing, not failing, if it is away).
+  await app.register(rateLimit, { global: false, ...(redis ? { redis, nameSpace: `${config.redisPrefix}rl:`, skipOnError: true } : {}) });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {
@@ -159,6 +178,7 @@ export async function buildApp(options: AppOptions) {
   installAuthHooks(app, { auth, origin });
   registerMetricsRoute(app, metrics);
 
+  let isDraining = false;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const noQuery = z.object({}).strict();
   r.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], querystring: noQuery, response: { 200: ZHealth } } }, async () => ({ status: 'ok' as const }));
@@ -166,6 +186,8 @@ export async function buildApp(options: AppOptions) {
     '/readyz',
     { schema: { summary: 'Readiness: the database answers', tags: ['ops'], querystring: noQuery, response: { 200: ZHealth, 503: ZHealth } } },
     async (_request, reply) => {
+      // A stopping node tells the load balancer first, so new requests go elsewhere while it drains.
+      if (isDraining) return reply.code(503).send({ status: 'unavailable' as const, checks: { server: 'draining' } });
       try {
         await Promise.race([database.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
         return { status: 'ok' as const, checks: { database: 'ok' } };
@@ -205,7 +227,14 @@ export async function buildApp(options: AppOptions) {
     });
   }
 
-  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations }, bus, metrics, hasWebApp };
+  /** Graceful stop: readiness fails, sockets flush what is queued and close, in-flight requests finish. */
+  const drain = async () => {
+    isDraining = true;
+    await gateway.closeAll();
+    await app.close();
+  };
+
+  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations }, bus, metrics, hasWebApp, drain };
 }
 
 export type ParApp = Awaited<ReturnType<typeof buildApp>>;

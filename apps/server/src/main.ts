@@ -25,7 +25,15 @@ async function main() {
   const [database, { buildApp }] = await Promise.all([openConfiguredDatabase(config), import('./app.ts')]);
   const { applied } = await migrate(database);
 
-  const parta = await buildApp({ config, database });
+  let parta: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    parta = await buildApp({ config, database });
+  } catch (error) {
+    // Redis named by REDIS_URL not answering is the likely cause; the message says which.
+    console.error(`Parta could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await database.close();
+    process.exit(1);
+  }
   const { app, services, eventLog } = parta;
   if (applied.length > 0) app.log.info({ applied }, 'database migrations applied');
 
@@ -59,8 +67,7 @@ async function main() {
     app.log.info({ signal }, 'stopping: draining connections');
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
-    parta.gateway.closeAll();
-    await app.close();
+    await parta.drain();
     await database.close();
     process.exit(0);
   };

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createChatsService, createMessagesService } from '../modules/chats/index.ts';
 import { createPeopleService } from '../modules/people/index.ts';
 import { createUploadsService } from '../modules/uploads/index.ts';
-import { createLocalFileStore } from '../platform/files/index.ts';
+import { createConfiguredFileStore } from '../platform/files/index.ts';
 import { createSchoolService } from '../modules/school/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config/index.ts';
@@ -179,8 +179,8 @@ export type DemoResult =
  * Fills an empty database with the demo organizations and people. Refuses (changing nothing)
  * when the database has any organization, so demo people never mix with real ones.
  */
-/** `filesDir`: where uploaded files live (the demo uploads none, but chats are built with their file store). */
-export async function seedDemo(database: Database, options: { operatorEmail: string; filesDir: string; clock?: Clock }): Promise<DemoResult> {
+/** `filesDir` and `s3`: where uploaded files live, as configured (the demo uploads none, but chats are built with their file store). */
+export async function seedDemo(database: Database, options: { operatorEmail: string; filesDir: string; s3?: Config['s3']; clock?: Clock }): Promise<DemoResult> {
   const { db } = database;
   const clock = options.clock ?? systemClock;
   const organizationCount = async () => Number((await db.selectFrom('organizations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -192,7 +192,7 @@ export async function seedDemo(database: Database, options: { operatorEmail: str
   const eventLog = createEventLog({ db, bus, clock });
   const people = createPeopleService({ db, eventLog, clock });
   const chats = createChatsService({ db, clock, eventLog });
-  const uploads = createUploadsService({ db, store: createLocalFileStore(options.filesDir), clock });
+  const uploads = createUploadsService({ db, store: createConfiguredFileStore({ filesDir: options.filesDir, s3: options.s3 }), clock });
   const messages = createMessagesService({ db, clock, eventLog, bus, uploads, sendLimit: { messages: 1_000, windowMs: 1_000 } });
   const school = createSchoolService({ db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
 
@@ -401,7 +401,7 @@ async function runDemoCli(): Promise<number> {
   let result: DemoResult;
   try {
     await migrate(database);
-    result = await seedDemo(database, { operatorEmail: config.operatorEmail, filesDir: config.filesDir });
+    result = await seedDemo(database, { operatorEmail: config.operatorEmail, filesDir: config.filesDir, s3: config.s3 });
   } finally {
     await database.close();
   }

@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { conflict, forbidden, invalidField, notFound, rateLimited, type Identity } from '../../platform/http/index.ts';
+import { createMemoryRateLimiter, type RateLimiter } from '../../platform/limits/index.ts';
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import { claimAttachments, removeAttachmentsOf, type AttachmentDeps } from './attachments.ts';
 import * as repository from './chats.repository.ts';
@@ -36,20 +37,25 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
 
 const onlyAdminsWrite = { ru: 'В этом чате пишут только администраторы.', en: 'Only administrators write in this chat.' };
 
-export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; bus: EventBus; uploads: AttachmentDeps['uploads']; sendLimit?: SendLimit }) {
+export function createMessagesService(deps: {
+  db: Kysely<DB>;
+  clock: Clock;
+  eventLog: EventLog;
+  bus: EventBus;
+  uploads: AttachmentDeps['uploads'];
+  sendLimit?: SendLimit;
+  /** Shared by all nodes when there are several (Redis); in memory by default. */
+  rateLimiter?: RateLimiter;
+}) {
   const { db, clock, eventLog, bus } = deps;
   const sendLimit = deps.sendLimit ?? defaultSendLimit;
-  const recentSends = new Map<string, number[]>();
+  const rateLimiter = deps.rateLimiter ?? createMemoryRateLimiter();
   const lastTyping = new Map<string, number>();
 
   /** Sliding window per person; a retry of a stored message is never counted (it returns before this). */
-  function takeSendSlot(userId: string) {
-    const now = clock.now().getTime();
-    const times = (recentSends.get(userId) ?? []).filter((at) => at > now - sendLimit.windowMs);
-    if (times.length >= sendLimit.messages) throw rateLimited(Math.max(1, Math.ceil((times[0]! + sendLimit.windowMs - now) / 1000)));
-    times.push(now);
-    recentSends.set(userId, times);
-    if (recentSends.size > 10_000) for (const [key, list] of recentSends) if (list.every((at) => at <= now - sendLimit.windowMs)) recentSends.delete(key);
+  async function takeSendSlot(userId: string) {
+    const decision = await rateLimiter.take(`send:${userId}`, sendLimit.messages, sendLimit.windowMs, clock.now().getTime());
+    if (!decision.allowed) throw rateLimited(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
   }
 
   /** A message of the chat the member can see (not from before they joined). */
@@ -129,7 +135,7 @@ export function createMessagesService(deps: { db: Kysely<DB>; clock: Clock; even
     const forwarded = input.forwardFromId ? await forwardable(identity, input.forwardFromId) : undefined;
     if (forwarded && input.text.length > 0) throw invalidField('text', { ru: 'комментарий к пересланному сообщению отправьте отдельным сообщением', en: 'send a comment on a forwarded message as a separate message' });
     if (forwarded && (input.attachmentTokens?.length ?? 0) > 0) throw invalidField('attachmentTokens', { ru: 'файлы отправьте отдельным сообщением', en: 'send files as a separate message' });
-    takeSendSlot(person.userId);
+    await takeSendSlot(person.userId);
     const [me] = await repository.people(db, chat.organization_id, [person.userId]);
     const author: TPersonRef = { id: person.userId, displayName: me?.display_name ?? '', verifiedTeacher: Boolean(me?.verified) };
     // A parent writing to staff after hours: staff get it quietly, unless it is marked urgent.

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       filesDir: path.join(path.resolve('./data'), 'files'),
       databaseUrl: undefined,
       redisUrl: undefined,
+      redisPrefix: 'parta:',
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
       smtpFrom: 'Парта <no-reply@parta.local>',
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       eventRetentionMs: 72 * 3_600_000,
       webDistDir: undefined,
       trustProxy: false,
+      s3: undefined,
     });
   });
 
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
     ['EVENT_RETENTION_HOURS', 'forever'],
     ['TRUST_PROXY', 'yes'],
     ['REDIS_URL', 'http://x'],
+    ['REDIS_PREFIX', 'has spaces'],
   ])('refuses %s=%s with one problem naming the variable and the value', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -122,12 +125,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: undefined, DATABASE_URL: undefined })).toEqual(loadConfig({}));
   });
 
-  it('refuses REDIS_URL with a clear "not yet supported" message', () => {
-    const problems = problemsOf({ REDIS_URL: 'redis://localhost:6379' });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^REDIS_URL\b/);
-    expect(problems[0]).toMatch(/not available yet/);
-    expect(problems[0]).toMatch(/unset REDIS_URL/);
+  it('takes a Redis URL for several nodes, with a key prefix', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' })).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/2', redisPrefix: 'parta:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://cache.example:6380', REDIS_PREFIX: 'school-7:' })).toMatchObject({ redisPrefix: 'school-7:' });
+    expect(problemsOf({ REDIS_URL: 'http://x' })[0]).toContain('redis://');
   });
 
   it('is not fooled by whitespace around values', () => {
@@ -144,7 +145,62 @@ describe('loadConfig', () => {
   });
 
   it('reports REDIS_URL together with the other wrong variables', () => {
-    const problems = problemsOf({ PORT: 'abc', REDIS_URL: 'redis://localhost:6379' });
-    expect(problems.some((p) => p.startsWith('REDIS_URL'))).toBe(true);
+    const problems = problemsOf({ PORT: 'abc', REDIS_URL: 'localhost:6379' });
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['PORT', 'REDIS_URL']);
+  });
+
+  describe('S3 object storage', () => {
+    const bucketOnly = { S3_BUCKET: 'parta-files', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: 'secret/with+signs' };
+
+    it('keeps files on local disk unless S3_BUCKET is set', () => {
+      expect(loadConfig({}).s3).toBeUndefined();
+    });
+
+    it('reads an AWS bucket: default region, virtual-hosted style, no prefix', () => {
+      expect(loadConfig(bucketOnly).s3).toEqual({
+        endpoint: undefined,
+        region: 'us-east-1',
+        bucket: 'parta-files',
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: 'secret/with+signs',
+        forcePathStyle: false,
+        prefix: undefined,
+      });
+    });
+
+    it('reads an S3-compatible server: path style by default, which S3_FORCE_PATH_STYLE overrides; the prefix without its slashes', () => {
+      const env = { ...bucketOnly, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_REGION: 'ru-central1', S3_PREFIX: '/school-5/' };
+      expect(loadConfig(env).s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', region: 'ru-central1', forcePathStyle: true, prefix: 'school-5' });
+      expect(loadConfig({ ...env, S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle).toBe(false);
+      expect(loadConfig({ ...bucketOnly, S3_FORCE_PATH_STYLE: 'true' }).s3?.forcePathStyle).toBe(true);
+    });
+
+    it('requires the access key and the secret with a bucket, one problem each', () => {
+      expect(problemsOf({ S3_BUCKET: 'parta-files' })).toEqual(['S3_ACCESS_KEY_ID: required when S3_BUCKET is set', 'S3_SECRET_ACCESS_KEY: required when S3_BUCKET is set']);
+      expect(problemsOf({ S3_BUCKET: 'parta-files', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: '  ' })).toEqual(['S3_SECRET_ACCESS_KEY: required when S3_BUCKET is set']);
+    });
+
+    it('refuses S3 settings without S3_BUCKET in one problem naming S3_BUCKET', () => {
+      const problems = problemsOf({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE' });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^S3_BUCKET: not set, but S3_ENDPOINT, S3_ACCESS_KEY_ID are;/);
+      expect(problemsOf({ S3_REGION: 'eu-west-1' })).toEqual([expect.stringMatching(/^S3_BUCKET: not set, but S3_REGION is;/)]);
+    });
+
+    it.each([
+      ['S3_ENDPOINT', 'minio:9000'],
+      ['S3_BUCKET', 's3://parta-files'],
+      ['S3_FORCE_PATH_STYLE', 'yes'],
+    ])('refuses %s=%s naming the value', (name, value) => {
+      const problems = problemsOf({ ...bucketOnly, [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name}=${JSON.stringify(value).replace(/[/.]/g, '\\$&')}: .+`));
+    });
+
+    it('reports S3 problems together with the other wrong variables, never echoing the secret', () => {
+      const problems = problemsOf({ PORT: 'abc', S3_BUCKET: 'parta-files', S3_SECRET_ACCESS_KEY: 'do-not-print' });
+      expect(problems.map((p) => p.split(/[=:]/)[0])).toEqual(['PORT', 'S3_ACCESS_KEY_ID']);
+      expect(problems.join('\n')).not.toContain('do-not-print');
+    });
   });
 });

@@ -26,12 +26,13 @@ const ZConfigEnv = z.object({
     .default(3000),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   DATABASE_URL: ZUrl(['postgres:', 'postgresql:']).optional(),
-  // The Redis event bus arrives with multi-node support; until then a set REDIS_URL is refused
-  // (reported together with every other problem) rather than silently ignored.
-  REDIS_URL: z
+  // Several nodes: events, typing and rate limits shared through Redis (one node without it).
+  REDIS_URL: ZUrl(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z
     .string()
-    .refine(() => false, 'the Redis event bus is not available yet in this version; unset REDIS_URL to use the in-process bus (one server node)')
-    .optional(),
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : -')
+    .default('parta:'),
   PUBLIC_URL: ZUrl(['http:', 'https:']).optional(),
   SMTP_URL: ZUrl(['smtp:', 'smtps:']).optional(),
   SMTP_FROM: z.string().trim().min(3).default('Парта <no-reply@parta.local>'),
@@ -40,7 +41,26 @@ const ZConfigEnv = z.object({
   EVENT_RETENTION_HOURS: z.coerce.number({ error: 'must be a number' }).positive('must be positive').default(72),
   WEB_DIST_DIR: z.string().trim().min(1).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // Files in an S3-compatible bucket when S3_BUCKET is set (which of them go together: s3Problems).
+  S3_ENDPOINT: ZUrl(['http:', 'https:']).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().trim().regex(/^[^\s/]+$/, 'must be a bucket name, without slashes or spaces').optional(),
+  S3_ACCESS_KEY_ID: z.string().trim().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  S3_PREFIX: z.string().trim().optional(),
 });
+
+const s3Variables = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
+
+/** The S3 variables that must come together: with S3_BUCKET the keys, and none of them without it. */
+function s3Problems(env: Record<string, string | undefined>): string[] {
+  if (env.S3_BUCKET === undefined) {
+    const set = s3Variables.filter((name) => env[name] !== undefined);
+    return set.length === 0 ? [] : [`S3_BUCKET: not set, but ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'}; set S3_BUCKET to keep files in that bucket, or unset the S3_* variables to keep them on local disk`];
+  }
+  return (['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => env[name] === undefined).map((name) => `${name}: required when S3_BUCKET is set`);
+}
 
 export type ConfigEnv = z.infer<typeof ZConfigEnv>;
 
@@ -53,6 +73,8 @@ export type Config = {
   filesDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel: several installations may share one Redis. */
+  redisPrefix: string;
   publicUrl: string;
   smtpUrl: string | undefined;
   smtpFrom: string;
@@ -61,6 +83,20 @@ export type Config = {
   eventRetentionMs: number;
   webDistDir: string | undefined;
   trustProxy: boolean;
+  /** The bucket files are kept in; undefined to keep them on local disk under filesDir. */
+  s3: S3Config | undefined;
+};
+
+export type S3Config = {
+  /** Absent for AWS itself. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** Without slashes at either end; undefined for none. */
+  prefix: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -77,15 +113,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty or blank strings mean "not set", as shells and .env files often leave them.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = ZConfigEnv.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        const value = cleaned[name];
-        return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const value = cleaned[name];
+      return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
+    }),
+    ...s3Problems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -98,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     filesDir: path.join(dataDir, 'files'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     publicUrl,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
@@ -106,5 +143,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventRetentionMs: e.EVENT_RETENTION_HOURS * 3_600_000,
     webDistDir: e.WEB_DIST_DIR,
     trustProxy: e.TRUST_PROXY === 'true',
+    s3: e.S3_BUCKET
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          region: e.S3_REGION,
+          bucket: e.S3_BUCKET,
+          accessKeyId: e.S3_ACCESS_KEY_ID!,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+          // Self-hosted servers rarely have a DNS name per bucket; AWS prefers bucket.host.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : e.S3_ENDPOINT !== undefined,
+          prefix: e.S3_PREFIX?.replace(/^\/+|\/+$/g, '') || undefined,
+        }
+      : undefined,
   };
 }

@@ -5,8 +5,9 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /**
- * Where file bytes live. Local disk under DATA_DIR/files now; an S3-compatible store implements
- * the same interface later. Keys are generated here, never taken from a file's name.
+ * Where file bytes live: local disk under DATA_DIR/files (`createLocalFileStore`) or an
+ * S3-compatible object store (`createS3FileStore`). Keys are generated here, never taken from a
+ * file's name, and have the same form in every store, so files can be moved between them.
  */
 export type FileStore = {
   put(content: Uint8Array): Promise<{ key: string }>;
@@ -15,9 +16,14 @@ export type FileStore = {
    * Uploads arrive on disk first, so that a large video is never held in memory whole.
    */
   putFile(localPath: string): Promise<{ key: string }>;
+  /** The whole file; rejects with an error whose `code` is `ENOENT` when there is none under `key`. */
   get(key: string): Promise<Buffer>;
-  /** The bytes from `start` to `end` inclusive (all of them without a range), as a stream. */
+  /**
+   * The bytes from `start` to `end` inclusive (all of them without a range), as a stream that
+   * errors (`ENOENT`) when there is no file under `key`. Throws at once for a malformed key.
+   */
   stream(key: string, range?: { start: number; end: number }): Readable;
+  /** Deletes the file; nothing happens when there is none. */
   delete(key: string): Promise<void>;
   /** A local directory for files being received, on the same disk as the store when it is local. */
   incomingDir: string;
@@ -27,17 +33,48 @@ export type FileStore = {
 
 const keyPattern = /^[0-9a-f]{2}\/[0-9a-f-]{36}$/;
 
+/** A new key: `ab/<uuid>`, the first two characters of the id spreading files over 256 folders. */
+export function newFileKey(): string {
+  const id = randomUUID();
+  return `${id.slice(0, 2)}/${id}`;
+}
+
+/** Returns `key` when it is one `newFileKey` could have made; throws otherwise (never a path of the caller's choosing). */
+export function checkFileKey(key: string): string {
+  if (!keyPattern.test(key)) throw new Error(`invalid file key ${key}`);
+  return key;
+}
+
+/** The error a store gives for a key it holds no file under, alike for every store. */
+export function fileNotFound(key: string, cause?: unknown): Error {
+  return Object.assign(new Error(`no file under key ${key}`, { cause }), { code: 'ENOENT' });
+}
+
+/** Removes the files in `directory` last changed before `before`; returns how many. */
+export async function sweepDirectory(directory: string, before: Date): Promise<number> {
+  let removed = 0;
+  const names = await readdir(directory).catch(() => [] as string[]);
+  for (const name of names) {
+    const file = path.join(directory, name);
+    const info = await stat(file).catch(() => null);
+    if (info && info.mtime < before) {
+      await rm(file, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 export function createLocalFileStore(root: string): FileStore {
   const incomingDir = path.join(root, 'incoming');
-  const fullPath = (key: string) => {
-    if (!keyPattern.test(key)) throw new Error(`invalid file key ${key}`);
-    return path.join(root, key);
-  };
+  const fullPath = (key: string) => path.join(root, checkFileKey(key));
   const newKey = async () => {
-    const id = randomUUID();
-    const key = `${id.slice(0, 2)}/${id}`;
+    const key = newFileKey();
     await mkdir(path.dirname(fullPath(key)), { recursive: true });
     return key;
+  };
+  const missing = (key: string) => (error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? fileNotFound(key, error) : error;
   };
   return {
     async put(content) {
@@ -54,24 +91,12 @@ export function createLocalFileStore(root: string): FileStore {
       await rename(localPath, fullPath(key));
       return { key };
     },
-    get: (key) => readFile(fullPath(key)),
+    get: async (key) => readFile(fullPath(key)).catch(missing(key)),
     stream: (key, range) => createReadStream(fullPath(key), range ? { start: range.start, end: range.end } : {}),
     async delete(key) {
       await rm(fullPath(key), { force: true });
     },
     incomingDir,
-    async sweepIncoming(before) {
-      let removed = 0;
-      const names = await readdir(incomingDir).catch(() => [] as string[]);
-      for (const name of names) {
-        const file = path.join(incomingDir, name);
-        const info = await stat(file).catch(() => null);
-        if (info && info.mtime < before) {
-          await rm(file, { force: true });
-          removed += 1;
-        }
-      }
-      return removed;
-    },
+    sweepIncoming: (before) => sweepDirectory(incomingDir, before),
   };
 }

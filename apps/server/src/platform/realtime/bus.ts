@@ -1,15 +1,21 @@
 /**
  * The event bus carries committed events from the node that wrote them to every node holding
- * the recipients' sockets. In-process now (one node); a Redis pub/sub implementation of the same
- * interface serves several nodes.
+ * the recipients' sockets: in-process for one node (the default), over Redis pub/sub for several
+ * (redis-bus.ts, when REDIS_URL is set).
  */
-export type UserEventMessage = {
-  kind: 'user-event';
-  userId: string;
-  seq: number;
+
+/**
+ * One event for many people: the same name, payload and time, each recipient with their own
+ * sequence number. Grouped so that a message to a 400-member chat crosses the bus once and its
+ * payload is serialized once per node, not once per socket.
+ */
+export type UserEventsMessage = {
+  kind: 'user-events';
   name: string;
   data: unknown;
   at: string;
+  /** [userId, seq] pairs. */
+  recipients: Array<[string, number]>;
 };
 
 /** Control message: these sessions were signed out; their sockets must close. */
@@ -18,31 +24,57 @@ export type SessionsRevokedMessage = { kind: 'sessions-revoked'; sessionIds: str
 /** Ephemeral (typing…): not stored, not numbered; a socket that is not ready simply misses it. */
 export type SignalMessage = { kind: 'signal'; userIds: string[]; name: string; data: unknown };
 
-export type BusMessage = UserEventMessage | SessionsRevokedMessage | SignalMessage;
+/**
+ * Said by the bus itself, on this node only: messages may have been lost in transit (the
+ * connection to Redis dropped and came back). Whoever delivers from the bus catches up from the
+ * durable log, because nothing committed may stay undelivered.
+ */
+export type BusInterruptedMessage = { kind: 'bus-interrupted' };
+
+export type BusMessage = UserEventsMessage | SessionsRevokedMessage | SignalMessage | BusInterruptedMessage;
 
 export type BusHandler = (message: BusMessage) => void;
 
 export type EventBus = {
+  /**
+   * Delivers to this node's handlers at once and sends to the other nodes. Resolves when the
+   * local delivery is done; a failure to reach other nodes is reported, not thrown (the events
+   * are durable and the other nodes catch up when their connection comes back).
+   */
   publish(messages: BusMessage[]): Promise<void>;
   /** Returns the function that unsubscribes. */
   subscribe(handler: BusHandler): () => void;
   close(): Promise<void>;
 };
 
-export function createInProcessBus(): EventBus {
+/** Handlers of one node, called synchronously in subscription order. */
+export function createLocalDispatch() {
   const handlers = new Set<BusHandler>();
   return {
-    async publish(messages) {
+    dispatch(messages: readonly BusMessage[]) {
       for (const message of messages) {
         for (const handler of handlers) handler(message);
       }
     },
-    subscribe(handler) {
+    subscribe(handler: BusHandler) {
       handlers.add(handler);
-      return () => handlers.delete(handler);
+      return () => {
+        handlers.delete(handler);
+      };
     },
+    clear: () => handlers.clear(),
+  };
+}
+
+export function createInProcessBus(): EventBus {
+  const local = createLocalDispatch();
+  return {
+    async publish(messages) {
+      local.dispatch(messages);
+    },
+    subscribe: local.subscribe,
     async close() {
-      handlers.clear();
+      local.clear();
     },
   };
 }

@@ -2,7 +2,7 @@ import { type TEventName, type TEventPayload } from '@parta/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { DB, Tx } from '../db/index.ts';
-import type { EventBus, UserEventMessage } from './bus.ts';
+import type { EventBus } from './bus.ts';
 
 export type StoredEvent = { seq: number; name: string; data: unknown; at: string };
 
@@ -37,20 +37,23 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
     await sql`INSERT INTO user_events (user_id, seq, name, payload, created_at)
       SELECT r.user_id, r.seq, ${name}, ${payload}::jsonb, ${at}
         FROM unnest(${counters.map((c) => c.user_id)}::uuid[], ${counters.map((c) => String(c.last_seq))}::bigint[]) AS r (user_id, seq)`.execute(tx.db);
-    const messages: UserEventMessage[] = counters.map((c) => ({
-      kind: 'user-event',
-      userId: c.user_id,
-      seq: Number(c.last_seq),
-      name,
-      data,
-      at: at.toISOString(),
-    }));
-    tx.afterCommit(() => bus.publish(messages));
+    const numbered = counters.map((c): [string, number] => [c.user_id, Number(c.last_seq)]);
+    tx.afterCommit(() => bus.publish([{ kind: 'user-events', name, data, at: at.toISOString(), recipients: numbered }]));
   }
 
   async function latestSeq(userId: string): Promise<number> {
     const row = await db.selectFrom('user_event_counters').select('last_seq').where('user_id', '=', userId).executeTakeFirst();
     return row ? Number(row.last_seq) : 0;
+  }
+
+  /** The latest seq of each of these people (those with no events are left out). */
+  async function latestSeqs(userIds: readonly string[]): Promise<Map<string, number>> {
+    const latest = new Map<string, number>();
+    for (let i = 0; i < userIds.length; i += 5_000) {
+      const rows = await db.selectFrom('user_event_counters').select(['user_id', 'last_seq']).where('user_id', 'in', userIds.slice(i, i + 5_000)).execute();
+      for (const row of rows) latest.set(row.user_id, Number(row.last_seq));
+    }
+    return latest;
   }
 
   /** Events after `afterSeq`, oldest first, at most `limit`; or resync when the log no longer holds them. */
@@ -84,5 +87,5 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
     return Number(result.numDeletedRows ?? 0);
   }
 
-  return { append, latestSeq, readSince, prune };
+  return { append, latestSeq, latestSeqs, readSince, prune };
 }

@@ -3,7 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, signIn, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { waitFor, within } from '../../test/wait.ts';
 import { openSocket, refusedUpgradeStatus, type SocketOptions, type TestSocket } from '../../test/ws-client.ts';
+import websocket from '@fastify/websocket';
+import Fastify from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { transaction } from '../db/index.ts';
+import { createInProcessBus, type EventBus } from './bus.ts';
+import type { EventLog, StoredEvent } from './event-log.ts';
+import { registerRealtimeGateway } from './gateway.ts';
 
 let t: TestApp;
 let baseUrl: string;
@@ -311,5 +317,105 @@ describe('heartbeat', () => {
     expect(closed.code).toBe(1006); // terminated, no close frame
     expect(socket.received.some((m) => m.type === 'heartbeat')).toBe(true);
     await waitFor(() => fast.gateway.connectionCount() === 0, { what: 'the gateway to forget the socket' });
+  });
+});
+
+describe('delivery that survives a lossy bus, slow sockets and shutdown', () => {
+  it('catches every ready socket up from the log when the bus says messages may have been lost', async () => {
+    // A bus that loses what is published while `isLosing` (a Redis subscription that dropped).
+    const inner = createInProcessBus();
+    let isLosing = false;
+    const bus: EventBus = { publish: async (messages) => (isLosing ? undefined : inner.publish(messages)), subscribe: inner.subscribe, close: inner.close };
+    const lossy = await startTestApp({ heartbeatMs: 3_600_000, bus });
+    try {
+      const url = await listenOn(lossy);
+      const user = await signIn(lossy);
+      const socket = await openSocket(url, { cookie: user.cookie });
+      opened.add(socket);
+      const [ready] = await socket.hello(null);
+      const seq = (ready as { seq: number }).seq;
+      isLosing = true;
+      const renamed = await lossy.app.inject({ method: 'PATCH', url: '/api/me', payload: { displayName: 'Потерянное событие' }, headers: asUser(user) });
+      expect(renamed.statusCode).toBe(200);
+      expect(await socket.drainUntilPong()).toEqual([]); // lost in transit
+      isLosing = false;
+      await bus.publish([{ kind: 'bus-interrupted' }]);
+      expect(await socket.next()).toEqual(profileEvent(seq + 1, 'Потерянное событие'));
+      expect(await socket.drainUntilPong()).toEqual([]); // once
+    } finally {
+      listening.delete(lossy);
+      await lossy.close();
+    }
+  });
+
+  it('stops queueing live events for a socket that is behind and reads them from the log instead, in order, none twice', async () => {
+    // A gateway of its own over a log whose reads wait until released: the socket's queue is
+    // stuck behind its replay while live events keep coming.
+    const app = Fastify({ logger: false });
+    app.setValidatorCompiler(validatorCompiler);
+    await app.register(websocket);
+    const bus = createInProcessBus();
+    const stored: StoredEvent[] = [];
+    const store = (seq: number) => stored.push({ seq, name: 'profile.updated', data: { n: seq }, at: new Date(0).toISOString() });
+    for (let seq = 1; seq <= 2; seq += 1) store(seq);
+    let releaseReads!: () => void;
+    const readsReleased = new Promise<void>((resolve) => (releaseReads = resolve));
+    let reads = 0;
+    const eventLog = {
+      latestSeq: async () => stored.length,
+      latestSeqs: async () => new Map(),
+      async readSince(_userId: string, afterSeq: number) {
+        reads += 1;
+        await readsReleased;
+        return { status: 'ok' as const, events: stored.filter((e) => e.seq > afterSeq), latestSeq: stored.length, hasMore: false };
+      },
+    } as unknown as EventLog;
+    registerRealtimeGateway(app, {
+      bus,
+      eventLog,
+      authenticate: async () => ({ userId: 'u1', sessionId: 's1' }),
+      isOriginAllowed: () => true,
+      heartbeatMs: 3_600_000,
+      maxQueuedEvents: 3,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address() as { port: number };
+      const socket = await openSocket(`http://127.0.0.1:${address.port}`, {});
+      opened.add(socket);
+      socket.send({ type: 'hello', lastSeq: 0 }); // replays 1–2 … once the log answers
+      await waitFor(() => reads === 1, { what: 'the replay to start' });
+      for (let seq = 3; seq <= 12; seq += 1) {
+        store(seq);
+        await bus.publish([{ kind: 'user-events', name: 'profile.updated', data: { n: seq }, at: new Date(0).toISOString(), recipients: [['u1', seq]] }]);
+      }
+      releaseReads();
+      const seqs = (await socket.takeUntil('ready')).filter((m) => m.type === 'event').map((m) => (m as { seq: number }).seq);
+      await waitFor(async () => (seqs.push(...(await socket.drainUntilPong()).map((m) => (m as { seq: number }).seq)), seqs.length >= 12), { what: 'all twelve events' });
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(reads).toBe(2); // the replay, then one read for everything that did not fit the queue
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('drains on shutdown: readiness fails first, then sockets close with "going away" and requests stop', async () => {
+    const stopping = await startTestApp({ heartbeatMs: 3_600_000 });
+    try {
+      const url = await listenOn(stopping);
+      const user = await signIn(stopping);
+      const socket = await openSocket(url, { cookie: user.cookie });
+      opened.add(socket);
+      await socket.hello(null);
+      const drained = stopping.drain();
+      const readiness = await fetch(`${url}/readyz`).catch(() => null);
+      if (readiness) expect(readiness.status).toBe(503); // told the balancer, unless already closed
+      expect((await within(socket.closed, 5_000, 'the socket to close')).code).toBe(closeCodes.serverShutdown);
+      await drained;
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    } finally {
+      listening.delete(stopping);
+      await stopping.database.drop();
+    }
   });
 });

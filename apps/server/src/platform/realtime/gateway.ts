@@ -2,7 +2,7 @@ import { closeCodes, heartbeatIntervalMs, realtimePath, ZClientMessage, type TSe
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { EventBus, UserEventMessage } from './bus.ts';
+import type { EventBus } from './bus.ts';
 import type { EventLog } from './event-log.ts';
 
 export type SocketIdentity = { userId: string; sessionId: string };
@@ -15,12 +15,22 @@ export type GatewayDeps = {
   isOriginAllowed(request: FastifyRequest): boolean;
   onConnectionCountChange?(count: number): void;
   heartbeatMs?: number;
+  /** Live events one socket may have waiting before it reads them from the log instead (tests lower it). */
+  maxQueuedEvents?: number;
 };
 
 /** How long a socket may take to say hello before it is closed. */
 const helloTimeoutMs = 10_000;
 /** Bytes queued on one socket before it is treated as a stalled consumer and closed (it resumes on reconnect). */
 const maxBufferedBytes = 4 * 1024 * 1024;
+/** Above this many unsent bytes a socket is congested: ephemeral signals (typing) are dropped for it. */
+const signalDropBytes = 64 * 1024;
+/**
+ * Live events waiting in one socket's queue (behind a catch-up from the log, say). Past this the
+ * socket stops queueing them and reads them from the durable log once its queue drains: memory
+ * per slow socket stays bounded and nothing durable is dropped.
+ */
+const defaultMaxQueuedEvents = 256;
 /** A client further behind than this gets a resync instead of a replay. */
 const maxReplayEvents = 5_000;
 
@@ -31,28 +41,38 @@ type Connection = {
   lastSentSeq: number | null;
   /** Serializes replay and live delivery so events leave in seq order. */
   queue: Promise<void>;
+  /** Live events in `queue` not yet sent. */
+  queued: number;
+  /** Live events were left out of the queue (it was full): catch up from the log when it drains. */
+  isBehind: boolean;
   isAlive: boolean;
   hasSaidHello: boolean;
 };
 
 export type Gateway = {
   connectionCount(): number;
-  /** Closes every socket (graceful shutdown); clients reconnect elsewhere and resume. */
-  closeAll(): void;
+  /**
+   * Graceful shutdown: every socket first sends what is already queued for it, then closes with
+   * "going away"; clients reconnect (to another node) and resume from their seq. Resolves when
+   * all are closed, or after `timeoutMs` with the stragglers terminated.
+   */
+  closeAll(timeoutMs?: number): Promise<void>;
 };
 
 export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps): Gateway {
   const byUser = new Map<string, Set<Connection>>();
   const all = new Set<Connection>();
   const heartbeatMs = deps.heartbeatMs ?? heartbeatIntervalMs;
+  const maxQueuedEvents = deps.maxQueuedEvents ?? defaultMaxQueuedEvents;
 
-  const send = (connection: Connection, message: TServerMessage) => {
+  /** Sends a message, or a frame already serialized (one serialization for many sockets). */
+  const send = (connection: Connection, message: TServerMessage | string) => {
     if (connection.socket.readyState !== connection.socket.OPEN) return;
     if (connection.socket.bufferedAmount > maxBufferedBytes) {
       connection.socket.close(closeCodes.protocolError, 'too slow');
       return;
     }
-    connection.socket.send(JSON.stringify(message));
+    connection.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   };
 
   /** Sends everything after lastSentSeq from the durable log (replay, or filling a gap in live delivery). */
@@ -82,32 +102,74 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
     });
   };
 
-  const deliverLive = (connection: Connection, message: UserEventMessage) => {
+  /** One live event for this socket; `frame` is the event serialized for exactly this recipient. */
+  const deliverLive = (connection: Connection, seq: number, frame: () => string) => {
+    if (connection.isBehind) return; // the catch-up that is due will read it from the log
+    if (connection.queued >= maxQueuedEvents) {
+      connection.isBehind = true;
+      enqueue(connection, async () => {
+        connection.isBehind = false;
+        await catchUp(connection);
+      });
+      return;
+    }
+    connection.queued += 1;
     enqueue(connection, async () => {
+      connection.queued -= 1;
       const last = connection.lastSentSeq;
-      if (last === null || message.seq <= last) return; // before hello, or already replayed
-      if (message.seq === last + 1) {
-        send(connection, { type: 'event', seq: message.seq, name: message.name, data: message.data, at: message.at });
-        connection.lastSentSeq = message.seq;
+      if (last === null || seq <= last) return; // before hello, or already replayed
+      if (seq === last + 1) {
+        send(connection, frame());
+        connection.lastSentSeq = seq;
         return;
       }
       await catchUp(connection); // a gap: read it from the log rather than skip
     });
   };
 
+  const catchUpAll = async () => {
+    const latest = await deps.eventLog.latestSeqs([...byUser.keys()]);
+    for (const connection of all) {
+      const seq = latest.get(connection.identity.userId);
+      if (seq === undefined || connection.lastSentSeq === null || seq <= connection.lastSentSeq || connection.isBehind) continue;
+      connection.isBehind = true;
+      enqueue(connection, async () => {
+        connection.isBehind = false;
+        await catchUp(connection);
+      });
+    }
+  };
+
   const unsubscribe = deps.bus.subscribe((message) => {
-    if (message.kind === 'user-event') {
-      for (const connection of byUser.get(message.userId) ?? []) deliverLive(connection, message);
+    if (message.kind === 'user-events') {
+      // The payload is serialized once for every socket on this node; only seq differs per person.
+      let tail: string | undefined;
+      const frameTail = () => (tail ??= `,"name":${JSON.stringify(message.name)},"data":${JSON.stringify(message.data)},"at":${JSON.stringify(message.at)}}`);
+      for (const [userId, seq] of message.recipients) {
+        const connections = byUser.get(userId);
+        if (!connections) continue;
+        const frame = () => `{"type":"event","seq":${seq}${frameTail()}`;
+        for (const connection of connections) deliverLive(connection, seq, frame);
+      }
       return;
     }
     if (message.kind === 'signal') {
       const frame = JSON.stringify({ type: 'signal', name: message.name, data: message.data });
       for (const userId of message.userIds) {
         for (const connection of byUser.get(userId) ?? []) {
-          // Only to ready sockets, and never queued behind a catch-up: a late typing signal is worthless.
-          if (connection.lastSentSeq !== null && connection.socket.readyState === connection.socket.OPEN) connection.socket.send(frame);
+          // Only to ready sockets that keep up, and never queued behind a catch-up: a late typing signal is worthless.
+          const socket = connection.socket;
+          if (connection.lastSentSeq !== null && socket.readyState === socket.OPEN && socket.bufferedAmount < signalDropBytes) socket.send(frame);
         }
       }
+      return;
+    }
+    if (message.kind === 'bus-interrupted') {
+      // Events from other nodes may have been lost in transit: the sockets that are behind the log catch up.
+      void catchUpAll().catch((error: unknown) => {
+        app.log.warn({ err: error }, 'catching up after a bus interruption failed; closing sockets so clients resume');
+        for (const connection of all) connection.socket.close(closeCodes.protocolError, 'delivery failed');
+      });
       return;
     }
     const revoked = new Set(message.sessionIds);
@@ -117,7 +179,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
   });
 
   const heartbeat = setInterval(() => {
-    const at = new Date().toISOString();
+    const frame = JSON.stringify({ type: 'heartbeat', at: new Date().toISOString() } satisfies TServerMessage);
     for (const connection of all) {
       if (!connection.isAlive) {
         connection.socket.terminate();
@@ -125,7 +187,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
       }
       connection.isAlive = false;
       connection.socket.ping();
-      send(connection, { type: 'heartbeat', at });
+      send(connection, frame);
     }
   }, heartbeatMs);
   heartbeat.unref();
@@ -157,7 +219,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
     },
     (socket, request) => {
       const identity = identities.get(request)!;
-      const connection: Connection = { socket, identity, lastSentSeq: null, queue: Promise.resolve(), isAlive: true, hasSaidHello: false };
+      const connection: Connection = { socket, identity, lastSentSeq: null, queue: Promise.resolve(), queued: 0, isBehind: false, isAlive: true, hasSaidHello: false };
       all.add(connection);
       let userConnections = byUser.get(identity.userId);
       if (!userConnections) byUser.set(identity.userId, (userConnections = new Set()));
@@ -211,8 +273,19 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
 
   return {
     connectionCount: () => all.size,
-    closeAll() {
-      for (const connection of all) connection.socket.close(closeCodes.serverShutdown, 'server shutting down');
+    async closeAll(timeoutMs = 5_000) {
+      const closing = [...all].map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
+            connection.socket.once('close', () => resolve());
+            void connection.queue.finally(() => connection.socket.close(closeCodes.serverShutdown, 'server shutting down'));
+          }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      for (const connection of all) connection.socket.terminate();
     },
   };
 }

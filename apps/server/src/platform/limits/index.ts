@@ -1,0 +1,1 @@
+export { createMemoryRateLimiter, createRedisRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.ts';
