@@ -25,19 +25,20 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
     const userIds = [...new Set(recipients)].sort(); // sorted: counters are always locked in one order, so no deadlocks
     if (userIds.length === 0) return;
     const at = clock.now();
-    const counters = await tx.db
-      .insertInto('user_event_counters')
-      .values(userIds.map((userId) => ({ user_id: userId, last_seq: 1 })))
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ last_seq: sql`user_event_counters.last_seq + 1` }))
-      .returning(['user_id', 'last_seq'])
-      .execute();
-    // One copy of the payload for all recipients: parsing the same JSON once per row was most of
-    // the time a 400-member chat's send held its lock (docs/benchmarks.md, chat-fanout).
-    const payload = JSON.stringify(data);
-    await sql`INSERT INTO user_events (user_id, seq, name, payload, created_at)
-      SELECT r.user_id, r.seq, ${name}, ${payload}::jsonb, ${at}
-        FROM unnest(${counters.map((c) => c.user_id)}::uuid[], ${counters.map((c) => String(c.last_seq))}::bigint[]) AS r (user_id, seq)`.execute(tx.db);
-    const numbered = counters.map((c): [string, number] => [c.user_id, Number(c.last_seq)]);
+    // One statement, one round trip: each recipient's counter is incremented (locked in user-id
+    // order, so two appends never deadlock) and the event stored under the new seq. The payload
+    // is sent and parsed once for all recipients (a copy per row was most of the time a
+    // 400-member chat's send held its lock: docs/benchmarks.md, chat-fanout).
+    const { rows } = await sql<{ user_id: string; seq: string | number }>`
+      WITH counters AS (
+        INSERT INTO user_event_counters (user_id, last_seq)
+          SELECT u, 1 FROM unnest(${userIds}::uuid[]) AS u ORDER BY u
+          ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_counters.last_seq + 1
+          RETURNING user_id, last_seq)
+      INSERT INTO user_events (user_id, seq, name, payload, created_at)
+        SELECT user_id, last_seq, ${name}, ${JSON.stringify(data)}::jsonb, ${at} FROM counters
+        RETURNING user_id, seq`.execute(tx.db);
+    const numbered = rows.map((row): [string, number] => [row.user_id, Number(row.seq)]);
     tx.afterCommit(() => bus.publish([{ kind: 'user-events', name, data, at: at.toISOString(), recipients: numbered }]));
   }
 
