@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { ConfigError, loadConfig, type Config } from './platform/config/index.ts';
 import { migrate, openConfiguredDatabase } from './platform/db/index.ts';
 
@@ -39,8 +40,15 @@ async function main() {
 
   const isFirstStart = await services.people.ensureOperator(config.operatorEmail);
 
-  const pruneEvents = () =>
-    eventLog.prune(new Date(Date.now() - config.eventRetentionMs)).catch((error: unknown) => app.log.warn({ err: error }, 'event log pruning failed'));
+  const pruneEvents = async () => {
+    try {
+      await eventLog.prune(new Date(Date.now() - config.eventRetentionMs));
+      // Embedded PGlite runs no autovacuum: without this the pruned log's space is never reused.
+      if (database.kind === 'pglite') await sql`VACUUM events, user_event_entries`.execute(database.db);
+    } catch (error) {
+      app.log.warn({ err: error }, 'event log pruning failed');
+    }
+  };
   const pruneTimer = setInterval(pruneEvents, 3_600_000);
   pruneTimer.unref();
   // Uploads never attached to anything (a message not sent after all) are removed after a day.

@@ -250,7 +250,7 @@ export async function defineRouteChecks({ shard, shards }: { shard: number; shar
         t.database.db,
       )
     ).rows.map((row) => row.name);
-    expect(tableNames).toEqual(expect.arrayContaining(['users', 'sessions', 'sign_in_codes', 'user_events']));
+    expect(tableNames).toEqual(expect.arrayContaining(['users', 'sessions', 'sign_in_codes', 'events', 'user_event_entries']));
     const query = tableNames
       .map((name) => `SELECT '${name}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS digest FROM "${name}" x`)
       .join(' UNION ALL ');

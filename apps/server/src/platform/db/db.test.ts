@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { buildApp } from '../../app.ts';
 import { openTestDatabase } from '../../test/harness.ts';
 import { openEmptyTestDatabase } from '../../test/empty-database.ts';
+import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/index.ts';
+import { createEventLog, createInProcessBus } from '../realtime/index.ts';
 import { migrate, openDatabase, readMigrations, transaction, type Database } from './index.ts';
 
 const tableExists = async (database: Database, name: string) =>
@@ -38,7 +40,7 @@ describe('migrate', () => {
     const recorded = await recordedMigrations(database);
     expect(recorded.map(({ version, name }) => ({ version: Number(version), name }))).toEqual(migrations.map(({ version, name }) => ({ version, name })));
     for (const row of recorded) expect(row.applied_at).toBeTruthy();
-    for (const table of ['users', 'sessions', 'sign_in_codes', 'user_event_counters', 'user_events']) expect(await tableExists(database, table), table).toBe(true);
+    for (const table of ['users', 'sessions', 'sign_in_codes', 'user_event_counters', 'events', 'user_event_entries', 'user_events']) expect(await tableExists(database, table), table).toBe(true);
 
     expect(await migrate(database)).toEqual({ applied: [] });
     expect(await recordedMigrations(database)).toEqual(recorded);
@@ -57,6 +59,34 @@ describe('migrate', () => {
     const fixed = { ...broken, script: 'CREATE TABLE half_done (id integer);' };
     expect(await migrate(database, [...migrations, fixed])).toEqual({ applied: [9_000] });
     expect(await tableExists(database, 'half_done')).toBe(true);
+  });
+
+  it('moves the event log kept before 0007 over to one stored event per entry, readable as before', async () => {
+    const database = await empty();
+    const migrations = await readMigrations();
+    await migrate(database, migrations.filter((m) => m.version < 7));
+    const user = (await sql<{ id: string }>`INSERT INTO users (email) VALUES ('moved@school.test') RETURNING id`.execute(database.db)).rows[0]!.id;
+    await sql`INSERT INTO user_event_counters (user_id, last_seq) VALUES (${user}, 2)`.execute(database.db);
+    await sql`INSERT INTO user_events (user_id, seq, name, payload, created_at) VALUES
+      (${user}, 1, 'profile.updated', '{"n":1}', '2026-11-01T10:00:00Z'), (${user}, 2, 'profile.updated', '{"n":2}', '2026-11-01T11:00:00Z')`.execute(database.db);
+    await migrate(database, migrations);
+    const log = createEventLog({ db: database.db, bus: createInProcessBus(), clock: systemClock });
+    const result = await log.readSince(user, 0);
+    expect(result).toEqual({
+      status: 'ok',
+      latestSeq: 2,
+      hasMore: false,
+      events: [
+        { seq: 1, name: 'profile.updated', data: { n: 1 }, at: '2026-11-01T10:00:00.000Z' },
+        { seq: 2, name: 'profile.updated', data: { n: 2 }, at: '2026-11-01T11:00:00.000Z' },
+      ],
+    });
+    // Appending goes on from there, and pruning removes the old entries and their events.
+    await transaction(database.db, (tx) => log.append(tx, [user], 'profile.updated', { me: { id: user } } as never));
+    expect(await log.latestSeq(user)).toBe(3);
+    expect(await log.prune(new Date('2026-11-02T00:00:00Z'))).toBe(2);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM events`.execute(database.db)).rows[0]!.n).toBe(1);
+    expect(await log.readSince(user, 0)).toMatchObject({ status: 'resync' });
   });
 
   it('applies each migration exactly once when two nodes migrate at the same time', async () => {

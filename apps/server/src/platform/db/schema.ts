@@ -54,11 +54,28 @@ export type UserEventCountersTable = {
   last_seq: BigIntColumn;
 };
 
-export type UserEventsTable = {
+/** A view (read-only): each person's events, joined from user_event_entries and events. */
+export type UserEventsView = {
   user_id: string;
-  seq: BigIntColumn;
+  seq: ColumnType<string | number, never, never>;
+  name: ColumnType<string, never, never>;
+  payload: ColumnType<unknown, never, never>;
+  created_at: ColumnType<Date, never, never>;
+};
+
+/** An event, stored once for all its recipients. */
+export type EventsTable = {
+  id: Generated<string>;
   name: string;
   payload: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+};
+
+/** One recipient's numbered entry for an event. */
+export type UserEventEntriesTable = {
+  user_id: string;
+  seq: BigIntColumn;
+  event_id: ColumnType<string | number, number | string, number | string>;
   created_at: Timestamp;
 };
 
@@ -320,5 +337,7 @@ export type DB = {
   sign_in_codes: SignInCodesTable;
   sessions: SessionsTable;
   user_event_counters: UserEventCountersTable;
-  user_events: UserEventsTable;
+  user_events: UserEventsView;
+  events: EventsTable;
+  user_event_entries: UserEventEntriesTable;
 };

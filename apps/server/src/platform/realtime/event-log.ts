@@ -25,18 +25,20 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
     const userIds = [...new Set(recipients)].sort(); // sorted: counters are always locked in one order, so no deadlocks
     if (userIds.length === 0) return;
     const at = clock.now();
-    // One statement, one round trip: each recipient's counter is incremented (locked in user-id
-    // order, so two appends never deadlock) and the event stored under the new seq. The payload
-    // is sent and parsed once for all recipients (a copy per row was most of the time a
-    // 400-member chat's send held its lock: docs/benchmarks.md, chat-fanout).
+    // One statement, one round trip: the event is stored once; each recipient's counter is
+    // incremented (locked in user-id order, so two appends never deadlock) and a small entry
+    // with that seq points to the event. (A copy of the payload per recipient was most of the
+    // time a 400-member chat's send held its lock: docs/benchmarks.md, chat-fanout.)
     const { rows } = await sql<{ user_id: string; seq: string | number }>`
-      WITH counters AS (
+      WITH event AS (
+        INSERT INTO events (name, payload, created_at) VALUES (${name}, ${JSON.stringify(data)}::jsonb, ${at}) RETURNING id
+      ), counters AS (
         INSERT INTO user_event_counters (user_id, last_seq)
           SELECT u, 1 FROM unnest(${userIds}::uuid[]) AS u ORDER BY u
           ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_counters.last_seq + 1
           RETURNING user_id, last_seq)
-      INSERT INTO user_events (user_id, seq, name, payload, created_at)
-        SELECT user_id, last_seq, ${name}, ${JSON.stringify(data)}::jsonb, ${at} FROM counters
+      INSERT INTO user_event_entries (user_id, seq, event_id, created_at)
+        SELECT counters.user_id, counters.last_seq, event.id, ${at} FROM counters, event
         RETURNING user_id, seq`.execute(tx.db);
     const numbered = rows.map((row): [string, number] => [row.user_id, Number(row.seq)]);
     tx.afterCommit(() => bus.publish([{ kind: 'user-events', name, data, at: at.toISOString(), recipients: numbered }]));
@@ -63,11 +65,12 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
     if (afterSeq > latest) return { status: 'resync', latestSeq: latest };
     if (afterSeq === latest) return { status: 'ok', events: [], latestSeq: latest, hasMore: false };
     const rows = await db
-      .selectFrom('user_events')
-      .select(['seq', 'name', 'payload', 'created_at'])
-      .where('user_id', '=', userId)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
+      .selectFrom('user_event_entries as entry')
+      .innerJoin('events as event', 'event.id', 'entry.event_id')
+      .select(['entry.seq', 'event.name', 'event.payload', 'entry.created_at'])
+      .where('entry.user_id', '=', userId)
+      .where('entry.seq', '>', afterSeq)
+      .orderBy('entry.seq')
       .limit(limit)
       .execute();
     const first = rows[0];
@@ -84,7 +87,9 @@ export function createEventLog(deps: { db: Kysely<DB>; bus: EventBus; clock: Clo
 
   /** Deletes events older than the cutoff; clients further behind than that get a resync. */
   async function prune(olderThan: Date): Promise<number> {
-    const result = await db.deleteFrom('user_events').where('created_at', '<', olderThan).executeTakeFirst();
+    // Entries first: an entry never outlives its event (both carry the event's time).
+    const result = await db.deleteFrom('user_event_entries').where('created_at', '<', olderThan).executeTakeFirst();
+    await db.deleteFrom('events').where('created_at', '<', olderThan).execute();
     return Number(result.numDeletedRows ?? 0);
   }
 
