@@ -105,6 +105,30 @@ export async function findChat(db: Executor, chatId: string): Promise<ChatRow | 
   return row && { ...row, last_seq: Number(row.last_seq) };
 }
 
+/**
+ * The chat, the person's current membership in it and their current roles in its organization,
+ * in one round trip: every chat request starts with this.
+ */
+export async function findChatAsMember(db: Executor, chatId: string, userId: string) {
+  const row = await db
+    .selectFrom('chats')
+    .innerJoin('chat_members as member', (join) => join.onRef('member.chat_id', '=', 'chats.id').on('member.user_id', '=', userId).on('member.left_at', 'is', null))
+    .select(['chats.id', 'chats.organization_id', 'chats.kind', 'chats.title', 'chats.class_id', 'chats.only_admins_write', 'chats.last_seq', 'chats.system_channel', 'chats.pinned_message_id'])
+    .select(['member.role', 'member.joined_seq', 'member.last_read_seq', 'member.source'])
+    .select(
+      sql<TRole[]>`ARRAY(SELECT role FROM memberships WHERE memberships.user_id = ${userId} AND memberships.organization_id = chats.organization_id AND memberships.ended_at IS NULL)`.as('roles'),
+    )
+    .where('chats.id', '=', chatId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { role, joined_seq, last_read_seq, source, roles, ...chat } = row;
+  return {
+    chat: { ...chat, last_seq: Number(chat.last_seq) } satisfies ChatRow,
+    membership: { role, source, joinedSeq: Number(joined_seq), lastReadSeq: Number(last_read_seq) },
+    roles,
+  };
+}
+
 export async function insertChat(
   db: Executor,
   values: {

@@ -39,10 +39,10 @@ const authorityKinds: readonly TOrganizationKind[] = ['region', 'municipality'];
 /** A member of a chat who is still a member of its organization (or, for an authority's chat, of one under it); for anyone else the chat does not exist. */
 export async function requireChatMember(db: Kysely<DB>, identity: Identity | null, chatId: string) {
   const person = requireSignedIn(identity);
-  const chat = await repository.findChat(db, chatId);
-  const membership = chat ? await repository.findMembership(db, chatId, person.userId) : undefined;
-  if (!chat || !membership) throw notFound();
-  let roles = await activeRoles(db, person.userId, chat.organization_id);
+  const found = await repository.findChatAsMember(db, chatId, person.userId);
+  if (!found) throw notFound();
+  const { chat, membership } = found;
+  let roles = found.roles;
   // An authority's chat: its people are those of the organizations under it.
   if (roles.length === 0 && authorityKinds.includes((await repository.organizationKind(db, chat.organization_id))!)) roles = await repository.rolesUnder(db, person.userId, chat.organization_id);
   if (roles.length === 0) throw notFound();
