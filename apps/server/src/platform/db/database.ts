@@ -93,8 +93,16 @@ async function openPostgres(options: { url: string; schema?: string; maxConnecti
     poolConfig.options = `-c search_path=${options.schema}`;
   }
   const pool = new pgModule.Pool(poolConfig);
-  // An idle client losing its server (restart) must not crash the process; the pool replaces it.
+  // A client losing its server (PostgreSQL restarting, a connection killed) must not crash the
+  // process. pg emits 'error' on the client; while it sits idle in the pool, the pool listens,
+  // drops it and re-emits the error here. While it is checked out (a transaction between two
+  // statements, or one waiting for its answer) nobody else listens: an 'error' without a
+  // listener would throw and kill the process. Its own query fails anyway (the request answers
+  // 5xx and the client retries), and on release the pool discards it as no longer queryable.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -280,3 +280,26 @@ describe('persistence across a restart (PGlite on disk)', () => {
     }
   });
 });
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('a PostgreSQL connection lost under a request (skipped without TEST_DATABASE_URL: needs a server to kill connections on)', () => {
+  it('fails that transaction, keeps the process alive and serves the next request on a fresh connection', async () => {
+    const url = process.env.TEST_DATABASE_URL!;
+    const database = await openDatabase({ kind: 'postgres', url, maxConnections: 2 });
+    const admin = await openDatabase({ kind: 'postgres', url, maxConnections: 1 });
+    try {
+      const lost = transaction(database.db, async (tx) => {
+        const { pid } = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx.db)).rows[0]!;
+        // Killed while checked out, as a PostgreSQL restart does: the driver emits 'error' on the
+        // client, which would be an uncaught exception (the process exits) without a listener.
+        await sql`SELECT pg_terminate_backend(${pid})`.execute(admin.db);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sql`SELECT 1`.execute(tx.db);
+      });
+      await expect(lost).rejects.toThrow();
+      expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+      await admin.close();
+    }
+  });
+});

@@ -10,6 +10,13 @@ beforeAll(async () => {
     // What node-postgres throws when no pooled connection frees up within the wait limit.
     throw new Error('timeout exceeded when trying to connect');
   });
+  app.get('/database-restarting', async () => {
+    // What pg reports when PostgreSQL shuts down under a query (SQLSTATE 57P01, admin_shutdown).
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  });
+  app.get('/connection-lost', async () => {
+    throw new Error('Connection terminated unexpectedly');
+  });
   app.get('/broken', async () => {
     throw new Error('something unexpected');
   });
@@ -25,6 +32,15 @@ describe('error handling', () => {
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('2');
     expect(response.json()).toMatchObject({ error: { code: 'unavailable', message: 'Сервис временно недоступен. Повторите позже.' } });
+  });
+
+  it('answers a database that went away (restart, lost connection) with 503 and Retry-After', async () => {
+    for (const url of ['/database-restarting', '/connection-lost']) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(503);
+      expect(response.headers['retry-after']).toBe('2');
+      expect(response.json()).toMatchObject({ error: { code: 'unavailable' } });
+    }
   });
 
   it('answers anything else unexpected with 500 and no details', async () => {

@@ -98,6 +98,12 @@ export function installErrorHandling(app: FastifyInstance, options: { fallback?:
       request.log.warn({ err: error }, 'database pool exhausted');
       return sendError(reply, locale, 503, 'unavailable', { retryAfterSeconds: 2 });
     }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL restarting, failing over or unreachable: nothing was stored (or the client's
+      // idempotent retry finds it stored); come back in a moment.
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendError(reply, locale, 503, 'unavailable', { retryAfterSeconds: 2 });
+    }
     const status = error.statusCode ?? 500;
     if (status === 413) return sendError(reply, locale, 413, 'payload_too_large');
     if (status === 415) return sendError(reply, locale, 415, 'unsupported_media_type');
@@ -114,4 +120,16 @@ export function installErrorHandling(app: FastifyInstance, options: { fallback?:
   });
 
   app.setNotFoundHandler((request, reply) => options.fallback?.(request, reply) ?? sendError(reply, pickLocale(request.headers['accept-language']), 404, 'not_found'));
+}
+
+/**
+ * The database went away under a request: connection exceptions (SQLSTATE class 08), the server
+ * shutting down or starting (57P01–57P03), or the driver's own lost or refused connection.
+ */
+export function isDatabaseUnavailable(error: { code?: unknown; message?: unknown }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /^(Connection terminated|Client has encountered a connection error|terminating connection)/.test(message);
 }
