@@ -46,6 +46,8 @@ export type AppOptions = {
   heartbeatMs?: number;
   /** Messages one person may send per window (defaults in modules/chats). */
   sendLimit?: SendLimit;
+  /** Sends waiting or running on one node beyond which new ones get 503 (defaults in modules/chats). */
+  maxPendingSends?: number;
 };
 
 /** Per client address, for forms anyone may submit without an account. */
@@ -114,7 +116,16 @@ export async function buildApp(options: AppOptions) {
   const chats = createChatsService({ db: database.db, clock, eventLog });
   const reports = createReportsService({ db: database.db, clock, eventLog, uploads });
   const chatInvitations = createChatInvitationsService({ db: database.db, clock, eventLog, publicUrl: config.publicUrl });
-  const messages = createMessagesService({ db: database.db, clock, eventLog, bus, uploads, rateLimiter, ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}) });
+  const messages = createMessagesService({
+    db: database.db,
+    clock,
+    eventLog,
+    bus,
+    uploads,
+    rateLimiter,
+    ...(options.sendLimit ? { sendLimit: options.sendLimit } : {}),
+    ...(options.maxPendingSends ? { maxPendingSends: options.maxPendingSends } : {}),
+  });
   const school = createSchoolService({ db: database.db, clock, eventLog, people, onRosterChanged: chats.rosterChanged });
   const organizations = createOrganizationsService({
     db: database.db,

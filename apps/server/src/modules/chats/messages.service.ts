@@ -14,8 +14,8 @@ import type {
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
-import { conflict, forbidden, invalidField, notFound, rateLimited, type Identity } from '../../platform/http/index.ts';
-import { createMemoryRateLimiter, type RateLimiter } from '../../platform/limits/index.ts';
+import { AppError, conflict, forbidden, invalidField, notFound, rateLimited, type Identity } from '../../platform/http/index.ts';
+import { createKeyedQueue, createMemoryRateLimiter, type RateLimiter } from '../../platform/limits/index.ts';
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import { claimAttachments, removeAttachmentsOf, type AttachmentDeps } from './attachments.ts';
 import * as repository from './chats.repository.ts';
@@ -28,6 +28,9 @@ export type MessagesService = ReturnType<typeof createMessagesService>;
 /** How many messages one person may send in a window (all chats together): enough to talk, too few to flood. */
 export type SendLimit = { messages: number; windowMs: number };
 export const defaultSendLimit: SendLimit = { messages: 30, windowMs: 10_000 };
+
+/** About two seconds of sends at the capacity measured on 2 cores (docs/benchmarks.md, send-throughput). */
+const defaultMaxPendingSends = 1_000;
 
 /** Typing signals from one person in one chat are passed on at most this often. */
 const typingIntervalMs = 2_000;
@@ -46,10 +49,16 @@ export function createMessagesService(deps: {
   sendLimit?: SendLimit;
   /** Shared by all nodes when there are several (Redis); in memory by default. */
   rateLimiter?: RateLimiter;
+  /** Sends waiting or running on this node beyond which new ones are refused with 503 (over capacity). */
+  maxPendingSends?: number;
 }) {
   const { db, clock, eventLog, bus } = deps;
   const sendLimit = deps.sendLimit ?? defaultSendLimit;
   const rateLimiter = deps.rateLimiter ?? createMemoryRateLimiter();
+  const sendQueue = createKeyedQueue({
+    maxPending: deps.maxPendingSends ?? defaultMaxPendingSends,
+    overloaded: () => new AppError(503, 'unavailable', { retryAfterSeconds: 1 }),
+  });
   const lastTyping = new Map<string, number>();
 
   /** Sliding window per person; a retry of a stored message is never counted (it returns before this). */
@@ -141,9 +150,10 @@ export function createMessagesService(deps: {
     // A parent writing to staff after hours: staff get it quietly, unless it is marked urgent.
     const isParentOnly = roles.includes('parent') && !roles.some((role) => staffRoles.includes(role));
     const quietForStaff = isParentOnly && !input.urgent && (await outsideSchoolHours(chat.organization_id));
-    const now = clock.now();
     try {
-      const message = await transaction(db, async (tx) => {
+      // One send per chat at a time on this node: the others wait here, not holding a database connection.
+      const message = await sendQueue.run(chatId, () => transaction(db, async (tx) => {
+        const now = clock.now();
         const recipients = await repository.activeMemberIds(tx.db, chatId);
         const mentioned = [...new Set(input.mentionIds ?? [])].filter((id) => id !== person.userId && recipients.includes(id));
         const mentionPeople = await repository.people(tx.db, chat.organization_id, mentioned);
@@ -212,7 +222,7 @@ export function createMessagesService(deps: {
         // The author has read everything up to their own message.
         await advanceRead(tx, chatId, person.userId, seq);
         return created;
-      });
+      }));
       return { message, created: true };
     } catch (error) {
       const raced = isUniqueViolation(error) ? await replay() : undefined;

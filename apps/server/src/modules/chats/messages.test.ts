@@ -5,6 +5,7 @@ import { buildApp } from '../../app.ts';
 import type { EventBus } from '../../platform/realtime/index.ts';
 import { asUser, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
+import { waitFor } from '../../test/wait.ts';
 import { openSocket } from '../../test/ws-client.ts';
 
 let t: TestApp;
@@ -303,6 +304,25 @@ describe('delivery guarantees', () => {
     expect(retry.statusCode).toBe(200);
     expect(retry.json<TMessage>().id).toBe(committed[0]!.id);
     expect((await history(s.student)).filter((m) => m.clientId === clientId)).toHaveLength(1);
+  });
+
+  it('refuses sends at once with 503 and Retry-After when too many already wait on this node, storing nothing', async () => {
+    // A node that takes one send at a time and whose first send never finishes (its publishing hangs).
+    const stuckBus: EventBus = { publish: () => new Promise(() => undefined), subscribe: () => () => undefined, close: async () => undefined };
+    const busy = await buildApp({ config: t.config, database: t.database, clock: t.clock, logger: false, bus: stuckBus, maxPendingSends: 1 });
+    await busy.app.ready();
+    try {
+      const post = (text: string) => busy.app.inject({ method: 'POST', url: `/api/chats/${chat.id}/messages`, headers: asUser(s.parent), payload: { clientId: randomUUID(), text } });
+      void post('занимает очередь');
+      await waitFor(async () => (await t.database.db.selectFrom('messages').select('id').where('body', '=', 'занимает очередь').execute()).length === 1, { what: 'the first send to commit' });
+      const refused = await post('лишнее');
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+      expect(await t.database.db.selectFrom('messages').select('id').where('body', '=', 'лишнее').execute()).toEqual([]);
+    } finally {
+      await busy.app.close();
+    }
   });
 
   it('limits how fast one person sends (429 with Retry-After); a retry of a stored message is not counted', async () => {

@@ -1,1 +1,2 @@
 export { createMemoryRateLimiter, createRedisRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.ts';
+export { createKeyedQueue } from './keyed-queue.ts';
