@@ -13,9 +13,9 @@ import type {
 } from '@parta/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
+import { transaction, transactionBatch, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, rateLimited, type Identity } from '../../platform/http/index.ts';
-import { createKeyedQueue, createMemoryRateLimiter, type RateLimiter } from '../../platform/limits/index.ts';
+import { createKeyedBatcher, createMemoryRateLimiter, type RateLimiter } from '../../platform/limits/index.ts';
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import { claimAttachments, removeAttachmentsOf, type AttachmentDeps } from './attachments.ts';
 import * as repository from './chats.repository.ts';
@@ -55,9 +55,13 @@ export function createMessagesService(deps: {
   const { db, clock, eventLog, bus } = deps;
   const sendLimit = deps.sendLimit ?? defaultSendLimit;
   const rateLimiter = deps.rateLimiter ?? createMemoryRateLimiter();
-  const sendQueue = createKeyedQueue({
+  // Sends to one chat wait their turn in this node (not on a database connection) and those that
+  // piled up behind a transaction commit together in the next one (platform/limits/keyed-batcher.ts).
+  const sendBatcher = createKeyedBatcher<(tx: Tx) => Promise<TMessage>, TMessage>({
     maxPending: deps.maxPendingSends ?? defaultMaxPendingSends,
+    maxBatch: 50,
     overloaded: () => new AppError(503, 'unavailable', { retryAfterSeconds: 1 }),
+    execute: (_chatId, units) => transactionBatch(db, units),
   });
   const lastTyping = new Map<string, number>();
 
@@ -151,8 +155,7 @@ export function createMessagesService(deps: {
     const isParentOnly = roles.includes('parent') && !roles.some((role) => staffRoles.includes(role));
     const quietForStaff = isParentOnly && !input.urgent && (await outsideSchoolHours(chat.organization_id));
     try {
-      // One send per chat at a time on this node: the others wait here, not holding a database connection.
-      const message = await sendQueue.run(chatId, () => transaction(db, async (tx) => {
+      const message = await sendBatcher.submit(chatId, async (tx) => {
         const now = clock.now();
         const recipients = await repository.activeMemberIds(tx.db, chatId);
         const mentioned = [...new Set(input.mentionIds ?? [])].filter((id) => id !== person.userId && recipients.includes(id));
@@ -222,7 +225,7 @@ export function createMessagesService(deps: {
         // The author has read everything up to their own message.
         await advanceRead(tx, chatId, person.userId, seq);
         return created;
-      }));
+      });
       return { message, created: true };
     } catch (error) {
       const raced = isUniqueViolation(error) ? await replay() : undefined;

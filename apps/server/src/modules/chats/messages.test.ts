@@ -306,6 +306,26 @@ describe('delivery guarantees', () => {
     expect((await history(s.student)).filter((m) => m.clientId === clientId)).toHaveLength(1);
   });
 
+  it('stores concurrent sends to one chat once each, numbered without gaps, and tells every member in that order', async () => {
+    const room = await call<TChat>(t, s.classTeacher, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Наперегонки', memberIds: [s.parent.userId, s.student.userId] });
+    const before = await latestEventSeq(s.student);
+    const senders = [s.classTeacher, s.parent, s.student];
+    // Several at once: they wait in the node and commit together in batches; one is refused before it queues (a reply to nothing).
+    const responses = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        inject(senders[i % 3]!, 'POST', `/api/chats/${room.id}/messages`, { clientId: randomUUID(), text: `№${i}`, ...(i === 7 ? { replyToId: randomUUID() } : {}) }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode).filter((code) => code !== 201)).toEqual([400]);
+    const stored = await history(s.student, room.id);
+    const texts = stored.filter((m) => m.text.startsWith('№')).map((m) => m.text);
+    expect(new Set(texts).size).toBe(23);
+    const seqs = stored.map((m) => m.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+    const told = (await eventsOf(s.student, 'message.created', before)).map((e) => (e.message as TMessage).seq);
+    expect(told).toEqual(stored.filter((m) => m.text.startsWith('№')).map((m) => m.seq));
+  });
+
   it('refuses sends at once with 503 and Retry-After when too many already wait on this node, storing nothing', async () => {
     // A node that takes one send at a time and whose first send never finishes (its publishing hangs).
     const stuckBus: EventBus = { publish: () => new Promise(() => undefined), subscribe: () => () => undefined, close: async () => undefined };

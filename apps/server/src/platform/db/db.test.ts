@@ -10,7 +10,7 @@ import { openEmptyTestDatabase } from '../../test/empty-database.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config/index.ts';
 import { createEventLog, createInProcessBus } from '../realtime/index.ts';
-import { migrate, openDatabase, readMigrations, transaction, type Database } from './index.ts';
+import { migrate, openDatabase, readMigrations, transaction, transactionBatch, type Database } from './index.ts';
 
 const tableExists = async (database: Database, name: string) =>
   (await sql<{ found: string | null }>`SELECT to_regclass(${name})::text AS found`.execute(database.db)).rows[0]!.found !== null;
@@ -143,6 +143,42 @@ describe('transaction', () => {
 
   const newEmail = () => `tx-${crypto.randomUUID()}@school.test`;
   const findUser = (email: string) => database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+
+  it('commits a batch of units together; a unit that fails is undone alone, its after-commit work never runs', async () => {
+    const [a, b, c] = [newEmail(), newEmail(), newEmail()];
+    const log: string[] = [];
+    const unit = (email: string, fail: boolean) => async (tx: Parameters<Parameters<typeof transaction>[1]>[0]) => {
+      await tx.db.insertInto('users').values({ email }).execute();
+      tx.afterCommit(async () => {
+        log.push(`${email === a ? 'a' : email === b ? 'b' : 'c'} committed, visible: ${(await findUser(email)) !== undefined}`);
+      });
+      if (fail) throw new Error(`unit for ${email} refused`);
+      return email;
+    };
+    const results = await transactionBatch(database.db, [unit(a, false), unit(b, true), unit(c, false)]);
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]).toMatchObject({ ok: false, error: expect.objectContaining({ message: `unit for ${b} refused` }) });
+    expect(await findUser(a)).toBeDefined();
+    expect(await findUser(b)).toBeUndefined();
+    expect(await findUser(c)).toBeDefined();
+    expect(log).toEqual(['a committed, visible: true', 'c committed, visible: true']);
+  });
+
+  it('fails every unit of a batch whose COMMIT fails', async () => {
+    const email = newEmail();
+    // A deferred check fails at COMMIT, after every unit succeeded.
+    await sql`CREATE TABLE IF NOT EXISTS deferred_check (id integer PRIMARY KEY, parent integer REFERENCES deferred_check (id) DEFERRABLE INITIALLY DEFERRED)`.execute(database.db);
+    const results = await transactionBatch(database.db, [
+      async (tx) => {
+        await tx.db.insertInto('users').values({ email }).execute();
+      },
+      async (tx) => {
+        await sql`INSERT INTO deferred_check (id, parent) VALUES (1, 999)`.execute(tx.db);
+      },
+    ]);
+    expect(results.every((r) => !r.ok)).toBe(true);
+    expect(await findUser(email)).toBeUndefined();
+  });
 
   it('runs afterCommit callbacks after the commit, in registration order, before it resolves', async () => {
     const email = newEmail();

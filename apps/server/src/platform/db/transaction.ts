@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 export type AfterCommit = () => void | Promise<void>;
@@ -53,4 +53,58 @@ export async function transaction<T>(
     }
   }
   return result;
+}
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Several units of work in ONE database transaction (group commit): each runs in its own
+ * savepoint, so one that fails is undone alone and the others still commit. Results are settled
+ * only after COMMIT — a caller never acts on work that could still roll back — and the
+ * after-commit callbacks of the units that succeeded run then, in order. If COMMIT itself fails,
+ * every unit fails with that error. The units run one after another; `beforeCommit` is not
+ * available to them (it would outlive a unit that is rolled back).
+ */
+export async function transactionBatch<T>(
+  db: Kysely<DB>,
+  works: ReadonlyArray<(tx: Tx) => Promise<T>>,
+  reportError: AfterCommitErrorReporter = (error) => console.error('after-commit callback failed', error),
+): Promise<Settled<T>[]> {
+  const callbacks: AfterCommit[][] = [];
+  let settled: Settled<T>[];
+  try {
+    settled = await db.transaction().execute(async (trx) => {
+      const results: Settled<T>[] = [];
+      for (const [index, work] of works.entries()) {
+        const own: AfterCommit[] = [];
+        const tx: Tx = {
+          db: trx,
+          afterCommit: (callback) => own.push(callback),
+          beforeCommit: () => {
+            throw new Error('beforeCommit is not available in a batched transaction');
+          },
+        };
+        await sql.raw(`SAVEPOINT unit_${index}`).execute(trx);
+        try {
+          results.push({ ok: true, value: await work(tx) });
+          await sql.raw(`RELEASE SAVEPOINT unit_${index}`).execute(trx);
+          callbacks.push(own);
+        } catch (error) {
+          await sql.raw(`ROLLBACK TO SAVEPOINT unit_${index}`).execute(trx);
+          results.push({ ok: false, error });
+        }
+      }
+      return results;
+    });
+  } catch (error) {
+    return works.map(() => ({ ok: false, error }));
+  }
+  for (const callback of callbacks.flat()) {
+    try {
+      await callback();
+    } catch (error) {
+      reportError(error);
+    }
+  }
+  return settled;
 }

@@ -1,2 +1,2 @@
 export { createMemoryRateLimiter, createRedisRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.ts';
-export { createKeyedQueue } from './keyed-queue.ts';
+export { createKeyedBatcher } from './keyed-batcher.ts';
