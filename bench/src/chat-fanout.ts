@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,9 +8,11 @@ import type { Agent } from 'node:http';
 import type { TEventPayload } from '@parta/contracts';
 import { openConfiguredDatabase } from '../../apps/server/dist/platform/db/index.js';
 import { machineBusyPercent, startCpuMeter } from './cpu.ts';
+import { measureHistory } from './history.ts';
 import { createBrowserConnections, httpRequest } from './http.ts';
 import { describeMachine, summarize } from './machine.ts';
 import { LoadSocket, type ServerEvent, type StreamProblems } from './realtime.ts';
+import { readLines, summarizeServerLog } from './scenario.ts';
 import { seedHistoryChat, seedSchool, type SeededPerson } from './seed.ts';
 import { freePort, nodeArgs, startServer, stopServer, withPostgresSchema } from './server.ts';
 
@@ -20,8 +22,9 @@ import { freePort, nodeArgs, startServer, stopServer, withPostgresSchema } from 
  * 1. The built server starts on an empty database (it applies the migrations) and stops again.
  * 2. Straight into the database (seed.ts): a school of 400 people with live sessions, and a chat
  *    holding 1 000 000 messages.
- * 3. The server starts again. History: 600 pages of 50 of that chat (a random `beforeSeq`, every
- *    tenth the newest page), one at a time over HTTP, after 50 unmeasured.
+ * 3. The server starts again. History: 600 pages of 50 of that chat, one at a time over HTTP,
+ *    after 50 unmeasured: visits of 5 pages backwards from the newest page or a random point
+ *    (`measureHistory`, shared with the `history` scenario, which also reads concurrently).
  * 4. The administrator creates a group chat of all 400 through the API; all 400 connect to
  *    /api/ws and say hello.
  * 5. Closed loops, every member connected, 25 senders taking turns: one message at a time for
@@ -64,7 +67,6 @@ const settings = {
   historySeedBudgetMs: 120_000,
   historyWarmupRequests: 50,
   historyRequests: 600,
-  historyPageSize: 50,
   /** A POST still unanswered after this counts as failed (an overloaded server queues them for long). */
   requestTimeoutMs: 30_000,
   /** The whole run, set-up included. */
@@ -131,7 +133,18 @@ async function measure(databaseUrl: string | undefined, cpuProfileDir: string | 
     server = started.child;
     const administrator = school.people[0]!;
     progress(run, `history: pages of 50 out of ${history.messages} messages`);
-    const historyFigures = await measureHistory(run, administrator, history);
+    const historyFigures = {
+      messages: history.messages,
+      isComplete: history.messages === settings.historyMessages,
+      ...(await measureHistory({
+        baseUrl: run.baseUrl,
+        readers: [{ person: administrator, agent: browserOf(run, administrator) }],
+        chat: history,
+        warmupRequests: settings.historyWarmupRequests,
+        requests: settings.historyRequests,
+        signal: run.budget,
+      })),
+    };
 
     progress(run, `a chat of ${settings.members}, and their sockets`);
     const chatCreated = performance.now();
@@ -424,38 +437,6 @@ async function waitUntilQuiet(run: Run, reader: SeededPerson, chatId: string): P
   return Math.round(performance.now() - started);
 }
 
-async function measureHistory(run: Run, reader: SeededPerson, history: { chatId: string; messages: number }) {
-  const pageSize = settings.historyPageSize;
-  const all: number[] = [];
-  const newest: number[] = [];
-  const random: number[] = [];
-  const wrong: string[] = [];
-  for (let index = 0; index < settings.historyWarmupRequests + settings.historyRequests; index++) {
-    run.budget.throwIfAborted();
-    const isNewest = index % 10 === 0;
-    // A full page below a random point of the history: beforeSeq in [pageSize + 1, N].
-    const beforeSeq = isNewest ? history.messages + 1 : pageSize + 1 + Math.floor(Math.random() * (history.messages - pageSize));
-    const query = `limit=${pageSize}${isNewest ? '' : `&beforeSeq=${beforeSeq}`}`;
-    const started = performance.now();
-    const response = await httpRequest(browserOf(run, reader), `${run.baseUrl}/api/chats/${history.chatId}/messages?${query}`, { headers: { cookie: reader.cookie }, signal: limited(run) });
-    const elapsed = performance.now() - started;
-    const page = response.status === 200 ? (JSON.parse(response.body) as { messages: { seq: number }[] }).messages : [];
-    if (page.length !== pageSize || page[0]!.seq !== beforeSeq - 1) wrong.push(`${query} → HTTP ${response.status}, ${page.length} messages from seq ${page[0]?.seq}`);
-    if (index < settings.historyWarmupRequests) continue;
-    all.push(elapsed);
-    (isNewest ? newest : random).push(elapsed);
-  }
-  return {
-    messages: history.messages,
-    isComplete: history.messages === settings.historyMessages,
-    wrongPages: wrong.length,
-    firstWrongPages: wrong.slice(0, 3),
-    pageMs: summarize(all),
-    newestPageMs: summarize(newest),
-    randomPageMs: summarize(random),
-  };
-}
-
 /** A JSON request as a signed-in browser makes it; throws unless 2xx. */
 async function request<T>(run: Run, as: SeededPerson, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
   const response = await httpRequest(browserOf(run, as), `${run.baseUrl}${url}`, {
@@ -466,28 +447,4 @@ async function request<T>(run: Run, as: SeededPerson, method: 'GET' | 'POST', ur
   });
   if (response.status < 200 || response.status > 299) throw new Error(`${method} ${url} → HTTP ${response.status}: ${response.body.slice(0, 300)}`);
   return JSON.parse(response.body) as T;
-}
-
-function readLines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/** The measured server logs at LOG_LEVEL=warn: its warnings and errors, counted by message. */
-function summarizeServerLog(logFile: string) {
-  const counts = new Map<string, number>();
-  for (const line of readLines(logFile)) {
-    let key = line.slice(0, 200);
-    try {
-      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-      key = [entry.msg, entry.err?.message].filter(Boolean).join(': ');
-    } catch {
-      // not JSON: counted as it is
-    }
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return Object.fromEntries(counts);
 }

@@ -3,14 +3,17 @@ import path from 'node:path';
 import { root } from './server.ts';
 
 /**
- * `node bench/src/profile-summary.ts <file.cpuprofile> [top]`: where a V8 CPU profile (from
- * `--cpu-prof`, e.g. BENCH_CPU_PROF=<dir> with chat-fanout) spent its time: the functions with the
- * most self time, and self time summed per package or per file of Parta's own code.
+ * `node bench/src/profile-summary.ts <file.cpuprofile> [top] [--from=<s>] [--to=<s>]`: where a V8
+ * CPU profile (from `--cpu-prof`, e.g. BENCH_CPU_PROF=<dir> with chat-fanout) spent its time: the
+ * functions with the most self time, and self time summed per package or per file of Parta's own
+ * code. `--from`/`--to` keep only the samples taken that many seconds after the profile started
+ * (e.g. to leave out the server's start and an idle wait); `(idle)` is time the process waited.
  */
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
-type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
 
-const [file, topArgument] = process.argv.slice(2);
+const options = new Map(process.argv.slice(2).filter((arg) => arg.startsWith('--')).map((arg) => arg.slice(2).split('=') as [string, string]));
+const [file, topArgument] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 if (!file) {
   console.error('usage: node bench/src/profile-summary.ts <file.cpuprofile> [top]');
   process.exit(2);
@@ -19,7 +22,14 @@ const top = Number(topArgument ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const selfMicros = new Map<number, number>();
-profile.samples.forEach((nodeId, index) => selfMicros.set(nodeId, (selfMicros.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+const fromMicros = Number(options.get('from') ?? 0) * 1e6;
+const toMicros = Number(options.get('to') ?? Infinity) * 1e6;
+let elapsed = 0;
+profile.samples.forEach((nodeId, index) => {
+  const delta = profile.timeDeltas[index] ?? 0;
+  elapsed += delta;
+  if (elapsed >= fromMicros && elapsed <= toMicros) selfMicros.set(nodeId, (selfMicros.get(nodeId) ?? 0) + delta);
+});
 const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
 
 /** node_modules/<package> (scoped too), Parta's own files relative to the repository, or V8's labels. */

@@ -1,10 +1,20 @@
 import { runChatFanout } from './chat-fanout.ts';
+import { runConnections } from './connections.ts';
+import { runHistory } from './history.ts';
+import { runSchoolDay } from './school-day.ts';
+import { runSendThroughput } from './send-throughput.ts';
+import { runTwoNodes } from './two-nodes.ts';
 import { runStartup } from './startup.ts';
 
 /** `npm run bench -- <scenario>`: runs one scenario and prints its figures as JSON. */
 const scenarios: Record<string, () => Promise<unknown>> = {
   startup: () => runStartup(),
   'chat-fanout': () => runChatFanout(),
+  history: () => runHistory(),
+  connections: () => runConnections(),
+  'school-day': () => runSchoolDay(),
+  'send-throughput': () => runSendThroughput(),
+  'two-nodes': () => runTwoNodes(),
 };
 
 const name = process.argv[2];

@@ -144,3 +144,26 @@ export async function seedHistoryChat(
   });
   return { chatId: chat, messages: inserted };
 }
+
+/**
+ * Group chats, each of its own `members` (the first is its admin), written as modules/chats
+ * writes a new chat and its members, without the `chat.created` events the API would append
+ * (the scenarios using this measure messages, not the chat list). Returns the chats' ids in order.
+ */
+export async function seedGroupChats(database: Database, options: { organizationId: string; chats: { title: string; members: string[] }[] }): Promise<string[]> {
+  const now = new Date();
+  return database.db.transaction().execute(async (trx) => {
+    const created = await trx
+      .insertInto('chats')
+      .values(options.chats.map((chat) => ({ organization_id: options.organizationId, kind: 'group' as const, title: chat.title, created_by: chat.members[0]!, created_at: now })))
+      .returning('id')
+      .execute();
+    const ids = created.map((row) => row.id);
+    const members = options.chats.flatMap((chat, index) =>
+      chat.members.map((userId, position) => ({ chat_id: ids[index]!, user_id: userId, role: position === 0 ? ('admin' as const) : ('member' as const), joined_at: now, left_at: null })),
+    );
+    // In parts: one statement carries at most 65 535 parameters.
+    for (let from = 0; from < members.length; from += 5_000) await trx.insertInto('chat_members').values(members.slice(from, from + 5_000)).execute();
+    return ids;
+  });
+}
