@@ -320,18 +320,22 @@ export async function setMuted(db: Executor, chatId: string, userId: string, mut
 }
 
 /** Moves the member's read position forward (never back); returns where it was, or null when nothing moved. */
-export async function advanceRead(db: Executor, chatId: string, userId: string, toSeq: number): Promise<number | null> {
-  const before = await db
-    .selectFrom('chat_members')
-    .select('last_read_seq')
-    .where('chat_id', '=', chatId)
-    .where('user_id', '=', userId)
-    .where('left_at', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!before || Number(before.last_read_seq) >= toSeq) return null;
-  await db.updateTable('chat_members').set({ last_read_seq: toSeq }).where('chat_id', '=', chatId).where('user_id', '=', userId).where('left_at', 'is', null).execute();
-  return Number(before.last_read_seq);
+/**
+ * Moves the person's read position forward to `toSeq` (never back), in one statement. Answers
+ * where it was and the other authors of the messages read just now (they are told «прочитано»),
+ * or null when there was nothing new to read.
+ */
+export async function advanceRead(db: Executor, chatId: string, userId: string, toSeq: number): Promise<{ fromSeq: number; authors: string[] } | null> {
+  const { rows } = await sql<{ from_seq: string | number; authors: string[] }>`
+    UPDATE chat_members member SET last_read_seq = ${toSeq}
+      FROM (SELECT chat_id, user_id, last_read_seq FROM chat_members
+              WHERE chat_id = ${chatId} AND user_id = ${userId} AND left_at IS NULL FOR UPDATE) before
+     WHERE member.chat_id = before.chat_id AND member.user_id = before.user_id AND member.left_at IS NULL AND before.last_read_seq < ${toSeq}
+    RETURNING before.last_read_seq AS from_seq,
+      ARRAY(SELECT DISTINCT author_id FROM messages
+             WHERE chat_id = ${chatId} AND seq > before.last_read_seq AND seq <= ${toSeq} AND author_id IS NOT NULL AND author_id <> ${userId}) AS authors`.execute(db);
+  const row = rows[0];
+  return row ? { fromSeq: Number(row.from_seq), authors: row.authors } : null;
 }
 
 /** Each person's furthest read position in the chat (also of those who left since). */
@@ -358,31 +362,21 @@ export async function readersOf(db: Executor, chatId: string, seq: number, excep
 }
 
 /** Authors (not the reader) of the text messages in (fromSeq, toSeq]: they see «прочитали N» change. */
-export async function authorsBetween(db: Executor, chatId: string, fromSeq: number, toSeq: number, exceptUserId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('messages')
-    .select('author_id')
-    .distinct()
-    .where('chat_id', '=', chatId)
-    .where('seq', '>', fromSeq)
-    .where('seq', '<=', toSeq)
-    .where('author_id', 'is not', null)
-    .where('author_id', '<>', exceptUserId)
-    .execute();
-  return rows.map((row) => row.author_id!);
-}
-
 // --- Messages
 
 /** The next number in the chat; the row lock orders concurrent sends. */
 export async function nextSeq(db: Transaction<DB>, chatId: string): Promise<number> {
-  const row = await db
-    .updateTable('chats')
-    .set({ last_seq: sql`last_seq + 1` })
-    .where('id', '=', chatId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  return Number(row.last_seq);
+  return (await nextSeqWithMembers(db, chatId)).seq;
+}
+
+/** The next number in the chat and who is in it now, in one statement (the send path). */
+export async function nextSeqWithMembers(db: Transaction<DB>, chatId: string): Promise<{ seq: number; memberIds: string[] }> {
+  const { rows } = await sql<{ last_seq: string | number; member_ids: string[] }>`
+    UPDATE chats SET last_seq = last_seq + 1 WHERE id = ${chatId}
+    RETURNING last_seq, ARRAY(SELECT user_id FROM chat_members WHERE chat_id = ${chatId} AND left_at IS NULL) AS member_ids`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`chat ${chatId} vanished`);
+  return { seq: Number(row.last_seq), memberIds: row.member_ids };
 }
 
 export async function findByClientId(db: Executor, authorId: string, clientId: string): Promise<MessageRow | undefined> {

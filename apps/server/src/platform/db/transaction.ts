@@ -84,6 +84,13 @@ export async function transactionBatch<T>(
             throw new Error('beforeCommit is not available in a batched transaction');
           },
         };
+        if (works.length === 1) {
+          // Alone in its batch (the usual case when nothing waits): a failure rolls back the
+          // whole transaction, which is that unit; no savepoint round trips needed.
+          results.push({ ok: true, value: await work(tx) });
+          callbacks.push(own);
+          break;
+        }
         await sql.raw(`SAVEPOINT unit_${index}`).execute(trx);
         try {
           results.push({ ok: true, value: await work(tx) });
