@@ -104,7 +104,7 @@ async function openPostgres(options: { url: string; schema?: string; maxConnecti
     client.on('error', () => undefined);
   });
   if (options.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
   return {
     kind: 'postgres',
     db,
@@ -142,4 +142,43 @@ export function openConfiguredDatabase(config: { databaseUrl: string | undefined
   return config.databaseUrl
     ? openDatabase({ kind: 'postgres', url: config.databaseUrl })
     : openDatabase({ kind: 'pglite', dataDir: `${config.dataDir}/pg` });
+}
+
+/** Distinct statements kept prepared on each connection; statements beyond are sent unnamed. */
+const maxPreparedStatements = 300;
+
+/**
+ * The pool as Kysely sees it, with every statement that has parameters sent as a named (prepared)
+ * statement: PostgreSQL parses and plans it once per connection instead of on every execution,
+ * which was about half of the database's CPU per message (docs/benchmarks.md, send-throughput).
+ * Names are given per distinct SQL text, at most `maxPreparedStatements` (texts that vary, like
+ * `IN` lists of every length, stop being named once the budget is spent).
+ */
+function preparingStatements(pool: pg.Pool) {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < maxPreparedStatements) names.set(text, (name = `parta_${names.size}`));
+    return name;
+  };
+  const wrapped = new WeakMap<pg.PoolClient, unknown>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrapped.get(client);
+      if (!wrapper) {
+        wrapper = {
+          query(textOrCursor: unknown, values?: unknown[]) {
+            const name = typeof textOrCursor === 'string' && values && values.length > 0 ? nameOf(textOrCursor) : undefined;
+            if (name) return client.query({ name, text: textOrCursor as string, values });
+            return (client.query as (...args: unknown[]) => unknown)(textOrCursor, values);
+          },
+          release: (destroy?: boolean | Error) => client.release(destroy),
+        };
+        wrapped.set(client, wrapper);
+      }
+      return wrapper as pg.PoolClient;
+    },
+    end: () => pool.end(),
+  } as unknown as pg.Pool;
 }
