@@ -25,7 +25,16 @@ import { createMetrics, createOriginCheck, installErrorHandling, registerMetrics
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createConfiguredFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
-import { createChatInvitationsService, createChatsService, createMessagesService, createReportsService, registerAttachmentRoutes, registerChatRoutes, type SendLimit } from './modules/chats/index.ts';
+import {
+  createChatInvitationsService,
+  createChatsService,
+  createMessagesService,
+  createReportsService,
+  installSendLoadShedding,
+  registerAttachmentRoutes,
+  registerChatRoutes,
+  type SendLimit,
+} from './modules/chats/index.ts';
 import { createInvitationsService, registerInvitationRoutes } from './modules/invitations/index.ts';
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
@@ -186,6 +195,7 @@ export async function buildApp(options: AppOptions) {
     for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) void reply.header(name, value);
   });
 
+  installSendLoadShedding(app, messages); // before authentication: see its comment
   installAuthHooks(app, { auth, origin });
   registerMetricsRoute(app, metrics);
 

@@ -39,7 +39,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ChatsService } from './chats.service.ts';
-import type { MessagesService } from './messages.service.ts';
+import { sendsOverloaded, type MessagesService } from './messages.service.ts';
 import type { ReportsService } from './reports.service.ts';
 import type { ChatInvitationsService } from './chat-invitations.service.ts';
 
@@ -52,6 +52,21 @@ const ZNoContent = z.null();
 const noBody = z.object({}).strict().nullish();
 
 /** Chats, their members and messages (issue 4; docs/subsystems/chats.md). */
+/** The route messages are sent by. */
+const sendMessageUrl = '/api/chats/:chatId/messages';
+
+/**
+ * Refuses new sends (503, Retry-After) while this node is at its limit of sends in progress —
+ * before anything else runs for them. Installed ahead of authentication: under overload, clients
+ * retry, and a refusal that looked the session up first would spend the database on requests it
+ * turns away, until nothing else got through.
+ */
+export function installSendLoadShedding(app: FastifyInstance, messages: Pick<MessagesService, 'isOverloaded'>) {
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'POST' && request.routeOptions.url === sendMessageUrl && messages.isOverloaded()) throw sendsOverloaded();
+  });
+}
+
 export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsService; messages: MessagesService; reports: ReportsService; chatInvitations: ChatInvitationsService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { chats, messages, reports, chatInvitations } = deps;
@@ -204,7 +219,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: { chats: ChatsSer
   );
 
   r.post(
-    '/api/chats/:chatId/messages',
+    sendMessageUrl,
     { schema: { summary: 'Send a message; a retry with the same clientId returns the stored one (200) instead of a copy', tags, params: ZChatParams, body: ZSendMessageRequest, response: { 200: ZMessage, 201: ZMessage } } },
     async (request, reply) => {
       const { message, created } = await messages.send(request.identity, request.params.chatId, request.body);

@@ -29,8 +29,16 @@ export type MessagesService = ReturnType<typeof createMessagesService>;
 export type SendLimit = { messages: number; windowMs: number };
 export const defaultSendLimit: SendLimit = { messages: 30, windowMs: 10_000 };
 
-/** About two seconds of sends at the capacity measured on 2 cores (docs/benchmarks.md, send-throughput). */
-const defaultMaxPendingSends = 1_000;
+/** The answer to a send when the node is over capacity: come back in a second (or to another node). */
+export const sendsOverloaded = () => new AppError(503, 'unavailable', { retryAfterSeconds: 1 });
+
+/**
+ * Sends in progress on one node (from the request's first query to its answer) beyond which new
+ * ones are refused at once with 503: about a second of work at the capacity measured on 2 cores
+ * (docs/benchmarks.md, send-throughput). Past capacity, queueing longer only makes clients time
+ * out and retry on top of the backlog, and the node does nothing useful any more.
+ */
+const defaultMaxSendsInProgress = 256;
 
 /** The hour of a time in a time zone; one formatter per zone (making one costs ~0.4 ms). */
 const hourFormats = new Map<string, Intl.DateTimeFormat>();
@@ -57,7 +65,7 @@ export function createMessagesService(deps: {
   sendLimit?: SendLimit;
   /** Shared by all nodes when there are several (Redis); in memory by default. */
   rateLimiter?: RateLimiter;
-  /** Sends waiting or running on this node beyond which new ones are refused with 503 (over capacity). */
+  /** Sends in progress on this node beyond which new ones are refused with 503 (over capacity). */
   maxPendingSends?: number;
 }) {
   const { db, clock, eventLog, bus } = deps;
@@ -65,10 +73,13 @@ export function createMessagesService(deps: {
   const rateLimiter = deps.rateLimiter ?? createMemoryRateLimiter();
   // Sends to one chat wait their turn in this node (not on a database connection) and those that
   // piled up behind a transaction commit together in the next one (platform/limits/keyed-batcher.ts).
+  const maxSendsInProgress = deps.maxPendingSends ?? defaultMaxSendsInProgress;
+  const overloaded = sendsOverloaded;
+  let sendsInProgress = 0;
   const sendBatcher = createKeyedBatcher<(tx: Tx) => Promise<TMessage>, TMessage>({
-    maxPending: deps.maxPendingSends ?? defaultMaxPendingSends,
+    maxPending: maxSendsInProgress,
     maxBatch: 50,
-    overloaded: () => new AppError(503, 'unavailable', { retryAfterSeconds: 1 }),
+    overloaded,
     execute: (_chatId, units) => transactionBatch(db, units),
   });
   const lastTyping = new Map<string, number>();
@@ -137,6 +148,16 @@ export function createMessagesService(deps: {
    * that died between commit and reply) return the message already stored, not a second one.
    */
   async function send(identity: Identity | null, chatId: string, input: TSendMessageRequest): Promise<{ message: TMessage; created: boolean }> {
+    if (sendsInProgress >= maxSendsInProgress) throw overloaded();
+    sendsInProgress += 1;
+    try {
+      return await sendOnce(identity, chatId, input);
+    } finally {
+      sendsInProgress -= 1;
+    }
+  }
+
+  async function sendOnce(identity: Identity | null, chatId: string, input: TSendMessageRequest): Promise<{ message: TMessage; created: boolean }> {
     const { person, chat, membership, roles } = await requireChatMember(db, identity, chatId);
     const replay = async () => {
       const existing = await repository.findByClientId(db, person.userId, input.clientId);
@@ -357,5 +378,8 @@ export function createMessagesService(deps: {
     });
   }
 
-  return { listMessages, send, acknowledge, acknowledgements, edit, remove, react, markRead, readers, typing, search };
+  /** Whether this node is at its limit of sends in progress (new ones would get 503). */
+  const isOverloaded = () => sendsInProgress >= maxSendsInProgress;
+
+  return { listMessages, send, isOverloaded, acknowledge, acknowledgements, edit, remove, react, markRead, readers, typing, search };
 }
