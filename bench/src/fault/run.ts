@@ -35,25 +35,26 @@ import { PrivatePostgres, PrivateRedis, requirePrograms } from './services.ts';
  */
 const settings = {
   /**
-   * Messages a second, all senders together; FAULT_RATE replaces it. 50, not the 200 issue 5
-   * asked for: on the 2 shared cores this was written on, two nodes acknowledge about 55–70
-   * messages a second to chats of 20–50 (each message is ~35 deliveries), and a fault test above
-   * capacity measures an ever-growing queue instead of recovery (docs/subsystems/realtime.md).
+   * Messages a second, all senders together (FAULT_RATE). 200 is what issue 5 asks for; it is
+   * about what this 2-core machine holds with everything on it (two nodes, PostgreSQL, Redis and
+   * this load generator with its ~500 sockets): send-throughput measures one node at ~260/s.
    */
-  ratePerSecond: Number(process.env.FAULT_RATE ?? 50),
+  ratePerSecond: Number(process.env.FAULT_RATE ?? 200),
   /**
-   * Group chats of these sizes in turn, each of its own people. Many chats rather than a few
-   * big ones: the server serializes the sends of one chat (its row lock until COMMIT), and the
-   * test is about faults, not about one chat's throughput.
+   * Group chats of these sizes in turn, each of its own people (FAULT_CHATS of them, sizes from
+   * FAULT_CHAT_SIZES, e.g. `20,35,50`). Many small chats by default: a message reaches each
+   * member, so 200 messages a second to chats of 35 would be 7 000 frames a second for this
+   * generator to parse on the same 2 cores; the test is about faults, not about fan-out (that is
+   * the chat-fanout and school-day benchmarks).
    */
-  chats: Number(process.env.FAULT_CHATS ?? 14),
-  chatSizes: [20, 25, 30, 35, 40, 45, 50],
+  chats: Number(process.env.FAULT_CHATS ?? 40),
+  chatSizes: (process.env.FAULT_CHAT_SIZES ?? '6,8,10,12').split(',').map(Number),
   /**
    * The first members of each chat send. A person may send 30 messages in 10 s; at one a second
-   * each, retries after a fault stay well under that (6 a chat at 50 a second: 84 senders).
+   * each, retries after a fault stay well under that (at 200 a second in 40 chats: 6 a chat).
    */
   get sendersPerChat() {
-    return Math.min(20, Math.max(6, Math.ceil(this.ratePerSecond / this.chats)));
+    return Math.min(20, Math.min(...this.chatSizes), Math.max(6, Math.ceil(this.ratePerSecond / this.chats)));
   },
   teachers: 40,
   warmupSeconds: 15,
@@ -62,12 +63,12 @@ const settings = {
   /** How long Redis stays dead before it is started again. */
   redisDownSeconds: 2,
   requestTimeoutMs: 8_000,
-  /** After sending stops: for the last acknowledgements, then for sockets to catch up with the log. */
-  settleTimeoutMs: 30_000,
+  /** After sending stops: for the last acknowledgements (the backlog of a load above what the two nodes take here), then for sockets to catch up with the log. */
+  settleTimeoutMs: 60_000,
   drainTimeoutMs: 20_000,
   finalReconnectTimeoutMs: 20_000,
   /** Everything, set-up and clean-up included; past it everything is killed and the run fails. */
-  hardDeadlineMs: 210_000,
+  hardDeadlineMs: 270_000,
 };
 
 const progress = progressOf('fault');
@@ -107,6 +108,7 @@ async function main() {
   const startedAt = performance.now();
   if (!(settings.ratePerSecond > 0 && settings.ratePerSecond <= 400)) throw new Error(`FAULT_RATE must be a number of messages a second up to 400, not ${process.env.FAULT_RATE}`);
   if (!(Number.isInteger(settings.chats) && settings.chats >= 1 && settings.chats <= 60)) throw new Error(`FAULT_CHATS must be a whole number from 1 to 60, not ${process.env.FAULT_CHATS}`);
+  if (!settings.chatSizes.every((size) => Number.isInteger(size) && size >= 2 && size <= 100)) throw new Error(`FAULT_CHAT_SIZES must be sizes from 2 to 100, comma-separated, not ${process.env.FAULT_CHAT_SIZES}`);
   const programs = requirePrograms();
   const dir = mkdtempSync(path.join(tmpdir(), 'parta-fault-'));
   chmodSync(dir, 0o711); // the postgres user must reach its own directory inside
@@ -290,8 +292,21 @@ async function main() {
   const recovery = faults.map((fault) => {
     const end = fault.endedAt ?? performance.now();
     const failures = load.attemptLog.filter((attempt) => !attempt.ok && attempt.at >= fault.startedAt && attempt.at < end);
-    const lastFailure = failures.reduce((latest, attempt) => Math.max(latest, attempt.at), -Infinity);
-    const firstAckAfter = failures.length === 0 ? fault.startedAt : load.attemptLog.find((attempt) => attempt.ok && attempt.at > lastFailure)?.at;
+    // Recovery as throughput: the first second after the fault began in which acknowledgements
+    // are back to 80 % of the rate of the warm-up's last 10 s. (Not "the last failed attempt":
+    // a node over capacity keeps answering some sends 503 on purpose, fault or no fault.)
+    const oks = load.attemptLog.filter((attempt) => attempt.ok).map((attempt) => attempt.at);
+    const warmEnd = faults[0]!.startedAt;
+    const warmRate = oks.filter((at) => at >= warmEnd - 10_000 && at < warmEnd).length / 10;
+    let throughputBack: number | undefined;
+    for (let second = fault.startedAt; second < end; second += 1_000) {
+      if (oks.filter((at) => at >= second && at < second + 1_000).length >= 0.8 * warmRate) {
+        throughputBack = second + 1_000;
+        break;
+      }
+    }
+    const phaseOks = [fault.startedAt, ...oks.filter((at) => at >= fault.startedAt && at < end), end];
+    const longestAckGap = phaseOks.slice(1).reduce((longest, at, i) => Math.max(longest, at - phaseOks[i]!), 0);
     const window = readiness.filter((sample) => sample.at >= fault.startedAt && sample.at < end);
     const lastNotReady = window.reduce((latest, sample) => (sample.allReady ? latest : Math.max(latest, sample.at)), -Infinity);
     const readyAgain = lastNotReady === -Infinity ? fault.startedAt : readiness.find((sample) => sample.allReady && sample.at > lastNotReady)?.at;
@@ -303,7 +318,8 @@ async function main() {
       fault: fault.name,
       faultMs: Math.round(fault.faultMs ?? 0),
       failedSendAttempts: failures.length,
-      sendsSucceedAgainS: seconds(firstAckAfter),
+      throughputBackS: seconds(throughputBack),
+      longestSecondsWithoutAck: round(longestAckGap / 1000, 2),
       socketsReadyAgainS: seconds(readyAgain),
       sendToAckMs: pick(phaseAck.summary()),
       sendToDeliveryMs: pick(deliveryLatency.get(fault.name)?.summary()),

@@ -157,7 +157,9 @@ export class SendLoad {
           record.rejected = `HTTP ${response.status} ${code}`.trim();
           return;
         }
-        wait = response.status === 429 ? 1_000 + backoffMs(attempt) : backoffMs(attempt);
+        // 429 and 503 both say "come back later" (Retry-After: 1 s or more): a client that comes
+        // back sooner only adds to the overload it was told about.
+        wait = response.status === 429 || response.status === 503 ? 1_000 + backoffMs(attempt, 250, 8_000) : backoffMs(attempt);
       } catch (error) {
         if (this.isHalted) return;
         errors.add(`POST ${errorKind(error)}`);
