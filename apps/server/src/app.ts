@@ -39,7 +39,7 @@ import { createInvitationsService, registerInvitationRoutes } from './modules/in
 import { createSchoolService, registerSchoolRoutes } from './modules/school/index.ts';
 import { createRosterService, registerRosterRoutes } from './modules/roster/index.ts';
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
-import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGateway, type EventBus } from './platform/realtime/index.ts';
+import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGateway, throttleReports, type EventBus } from './platform/realtime/index.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/limits/index.ts';
 import { Redis } from 'ioredis';
 
@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions) {
   const metrics = createMetrics();
   const origin = createOriginCheck({ publicUrl: config.publicUrl, isProduction: config.isProduction });
   // Several nodes share events and rate limits through Redis when REDIS_URL is set.
-  const onRedisError = (error: unknown, what: string) => app.log.warn({ err: error }, `${what} failed`);
+  const onRedisError = throttleReports((error, what) => app.log.warn({ err: error }, `${what} failed`));
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'parta-commands', lazyConnect: true })
     : null;

@@ -32,14 +32,7 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<EventBu
   const publisher = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy, lazyConnect: true, connectionName: `parta:${options.channel}:pub:${node}` });
   const subscriber = new Redis(options.url, { autoResubscribe: false, maxRetriesPerRequest: null, retryStrategy, lazyConnect: true, connectionName: `parta:${options.channel}:sub:${node}` });
 
-  // ioredis reports every failed reconnection attempt; one line per few seconds is enough.
-  let lastReported = 0;
-  const report = (error: unknown, what: string) => {
-    const now = Date.now();
-    if (now - lastReported < 5_000) return;
-    lastReported = now;
-    options.onError(error, what);
-  };
+  const report = throttleReports(options.onError);
   publisher.on('error', (error) => report(error, 'redis publisher'));
   subscriber.on('error', (error) => report(error, 'redis subscriber'));
 
@@ -99,6 +92,20 @@ export async function connectRedisBus(options: RedisBusOptions): Promise<EventBu
       local.clear();
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
     },
+  };
+}
+
+/**
+ * At most one report per `intervalMs`: ioredis reports every failed reconnection attempt, and a
+ * Redis that is away for a minute should cost a few log lines, not hundreds.
+ */
+export function throttleReports(report: (error: unknown, what: string) => void, intervalMs = 5_000) {
+  let last = 0;
+  return (error: unknown, what: string) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    report(error, what);
   };
 }
 
