@@ -1,6 +1,6 @@
 import type { TSearchMessagesResponse } from '@parta/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState, type Ref } from 'react';
+import { useId, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../platform/i18n/format';
 import { useMe } from '../../platform/session/use-me';
@@ -9,21 +9,12 @@ import { formatChatListTime } from './chat-time';
 import { searchMessages, searchQueryKey } from './chats-api';
 import { plainText } from './message-markup';
 import { excerptAround, highlightParts, queryStems } from './search-highlight';
+import { useSettled } from '../../ui/use-settled';
 
 export type SearchResult = TSearchMessagesResponse['results'][number];
 
 /** The server takes 2–200 characters. */
 const minQueryLength = 2;
-
-/** Waits until typing pauses before searching, so each keystroke is not a request. */
-function useSettled(value: string, delayMs = 300): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
 
 /** Text with the words that match the query in <mark> — React elements only, never HTML. */
 export function Highlighted({ text, stems }: { text: string; stems: readonly string[] }) {

@@ -1,10 +1,11 @@
 import type { TMember } from '@parta/contracts';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckboxField } from '../../ui/CheckboxField';
 import { QueryStatus } from '../../ui/QueryStatus';
 import { TextField } from '../../ui/TextField';
 import { useMembers } from '../school/use-school-queries';
+import { useSettled } from '../../ui/use-settled';
 
 type PeoplePickerProps = {
   organizationId: string;
@@ -15,21 +16,11 @@ type PeoplePickerProps = {
   onToggle: (person: Pick<TMember, 'id' | 'displayName'>, isChosen: boolean) => void;
 };
 
-/** Waits until typing pauses before searching, so each keystroke is not a request. */
-function useSettledValue(value: string, delayMs = 250): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
-
 /** People of the organization to tick (the school's people list, searched by name). */
 export function PeoplePicker({ organizationId, excludeIds, chosen, onToggle }: PeoplePickerProps) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
-  const search = useSettledValue(query.trim());
+  const search = useSettled(query.trim(), 250);
   const members = useMembers(organizationId, { q: search || undefined });
   const candidates = members.data?.members.filter((member) => !excludeIds.has(member.id)) ?? [];
 
