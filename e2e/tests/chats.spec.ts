@@ -74,9 +74,40 @@ async function setStudentNetwork(isUp: boolean) {
   studentSocket.open.clear();
 }
 
+/**
+ * Runs in every page before the app: keeps each RTCPeerConnection the app makes, so that a test
+ * can read its getStats() (frames received) without any hook in the app itself.
+ */
+function recordPeerConnections() {
+  const Original = window.RTCPeerConnection;
+  const made: RTCPeerConnection[] = [];
+  (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = made;
+  window.RTCPeerConnection = class extends Original {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      made.push(this);
+    }
+  } as typeof RTCPeerConnection;
+}
+
+/** Video frames this page has decoded from all its peer connections (inbound-rtp framesDecoded). */
+async function framesReceived(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let frames = 0;
+    for (const pc of (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections) {
+      const stats = await pc.getStats();
+      stats.forEach((stat: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video') frames += stat.framesDecoded ?? 0;
+      });
+    }
+    return frames;
+  });
+}
+
 async function newPage(browser: Browser, prepare?: (context: BrowserContext) => Promise<void>): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
+  await context.addInitScript(recordPeerConnections);
   await prepare?.(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => {
@@ -384,4 +415,34 @@ test('6. on a phone the chat list and a chat are separate screens with a back li
   await expect(student).toHaveURL(/\/chats$/);
   await expect(chatList(student)).toBeVisible();
   await expect(composer(student)).toHaveCount(0);
+});
+
+test('7. a one-to-one video call: the teacher calls the parent from their direct chat, both receive video frames, and the chat records it', async () => {
+  await teacher.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Чаты' }).click();
+  await teacher.getByRole('button', { name: 'Написать' }).click();
+  await teacher.getByRole('dialog', { name: 'Написать' }).getByRole('list', { name: 'Кому написать' }).getByRole('button', { name: new RegExp(people.parent.name) }).click();
+  await expect(teacher.getByRole('heading', { level: 2, name: people.parent.name })).toBeVisible();
+  await teacher.getByRole('button', { name: 'Видеозвонок' }).click();
+  const teacherCall = teacher.getByRole('region', { name: `Звонок: ${people.parent.name}` });
+  await expect(teacherCall).toContainText('Вызов…');
+
+  // The parent's browser rings wherever she is; she answers with video.
+  const ring = parent.getByRole('dialog', { name: `${people.teacher.name}: видеозвонок` });
+  await expect(ring).toBeVisible();
+  await ring.getByRole('button', { name: 'Ответить с видео' }).click();
+  const parentCall = parent.getByRole('region', { name: `Звонок: ${people.teacher.name}` });
+  await expect(parentCall).toContainText(/В звонке/);
+  await expect(teacherCall).toContainText(/В звонке/);
+
+  // Media flows both ways, peer to peer: each side decodes the other's (fake camera) video.
+  await expect.poll(() => framesReceived(teacher), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => framesReceived(parent), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  // Muting shows on the other side; hanging up ends the call for both, and the chat says so.
+  await parentCall.getByRole('button', { name: 'Выключить микрофон' }).click();
+  await expect(teacherCall.getByLabel('микрофон выключен')).toBeVisible();
+  await teacherCall.getByRole('button', { name: 'Завершить', exact: true }).click();
+  await expect(parentCall).toBeHidden();
+  await expect(teacherCall).toBeHidden();
+  await expect(messages(teacher).last()).toContainText(/Видеозвонок · \d+ с/);
 });

@@ -21,7 +21,7 @@ import { createPeopleService, registerPeopleRoutes } from './modules/people/inde
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config/index.ts';
 import type { Database } from './platform/db/index.ts';
-import { createMetrics, createOriginCheck, installErrorHandling, registerMetricsRoute } from './platform/http/index.ts';
+import { createMetrics, createOriginCheck, installErrorHandling, pickLocale, registerMetricsRoute } from './platform/http/index.ts';
 import { createDevOutbox, createSmtpMailer, type Mailer, type SmsSender } from './platform/mail/index.ts';
 import { createConfiguredFileStore, type FileStore } from './platform/files/index.ts';
 import { createOrganizationsService, registerOrganizationRoutes } from './modules/organizations/index.ts';
@@ -41,6 +41,8 @@ import { createRosterService, registerRosterRoutes } from './modules/roster/inde
 import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBody } from './modules/uploads/index.ts';
 import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGateway, throttleReports, type EventBus } from './platform/realtime/index.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/limits/index.ts';
+import type { MediaServers } from './platform/media/index.ts';
+import { createCallSignalling, createCallsService, registerCallRoutes } from './modules/calls/index.ts';
 import { Redis } from 'ioredis';
 
 export type AppOptions = {
@@ -57,6 +59,10 @@ export type AppOptions = {
   sendLimit?: SendLimit;
   /** Sends waiting or running on one node beyond which new ones get 503 (defaults in modules/chats). */
   maxPendingSends?: number;
+  /** The media servers for group calls (main.ts starts or connects them); without them only one-to-one calls work. */
+  media?: MediaServers | null;
+  /** How often unanswered calls and devices that did not come back are swept (0: never; tests sweep themselves). */
+  callSweepMs?: number;
 };
 
 /** Per client address, for forms anyone may submit without an account. */
@@ -149,6 +155,16 @@ export async function buildApp(options: AppOptions) {
   });
   const invitations = createInvitationsService({ db: database.db, clock, eventLog, school, publicUrl: config.publicUrl });
   const roster = createRosterService({ db: database.db, clock, school, people });
+  const media = options.media ?? null;
+  const calls = createCallsService({ db: database.db, clock, eventLog, media, onMediaError: (error) => app.log.warn({ err: error }, 'media server request failed') });
+  const signalling = createCallSignalling({ calls, bus, media, logger: app.log });
+  const callSweepMs = options.callSweepMs ?? 5_000;
+  const callSweep = callSweepMs > 0 ? setInterval(() => void calls.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'sweeping calls failed')), callSweepMs) : undefined;
+  callSweep?.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(callSweep);
+    signalling.close();
+  });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
     db: database.db,
@@ -211,7 +227,8 @@ export async function buildApp(options: AppOptions) {
       if (isDraining) return reply.code(503).send({ status: 'unavailable' as const, checks: { server: 'draining' } });
       try {
         await Promise.race([database.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
-        return { status: 'ok' as const, checks: { database: 'ok' } };
+        // The media server is reported, not required: without it one-to-one calls still work.
+        return { status: 'ok' as const, checks: { database: 'ok', media: media ? (media.isAvailable() ? 'ok' : 'unreachable') : 'off' } };
       } catch {
         return reply.code(503).send({ status: 'unavailable' as const, checks: { database: 'unreachable' } });
       }
@@ -228,6 +245,7 @@ export async function buildApp(options: AppOptions) {
   registerRosterRoutes(app, { roster });
   registerChatRoutes(app, { chats, messages, reports, chatInvitations });
   registerAttachmentRoutes(app, { db: database.db, uploads });
+  registerCallRoutes(app, { calls });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {
@@ -236,6 +254,12 @@ export async function buildApp(options: AppOptions) {
     isOriginAllowed: (request) => origin.isAllowed(request),
     authenticate: async (request) => (request.identity ? { userId: request.identity.userId, sessionId: request.identity.sessionId } : null),
     onConnectionCountChange: (count) => metrics.wsConnections.set(count),
+    localeOf: (request) => pickLocale(request.headers['accept-language']),
+    onClientMessage: (from, message) => signalling.onClientMessage(from, message),
+    onSocketClosed: ({ connectionId }) => {
+      signalling.onSocketClosed(connectionId);
+      void calls.socketClosed(connectionId).catch((error: unknown) => app.log.warn({ err: error }, 'marking a call device disconnected failed'));
+    },
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
 
@@ -255,7 +279,7 @@ export async function buildApp(options: AppOptions) {
     await app.close();
   };
 
-  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations }, bus, metrics, hasWebApp, drain };
+  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations, calls }, bus, metrics, hasWebApp, drain };
 }
 
 export type ParApp = Awaited<ReturnType<typeof buildApp>>;

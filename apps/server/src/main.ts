@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'kysely';
+import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './platform/config/index.ts';
 import { migrate, openConfiguredDatabase } from './platform/db/index.ts';
 
@@ -21,14 +23,15 @@ async function main() {
     process.exit(2);
   }
 
-  // The database opens (WebAssembly start-up for PGlite) while the HTTP layer's modules load.
+  // The database opens (WebAssembly start-up for PGlite) while the HTTP layer's modules load and
+  // the media server starts.
   await mkdir(config.filesDir, { recursive: true });
-  const [database, { buildApp }] = await Promise.all([openConfiguredDatabase(config), import('./app.ts')]);
+  const [database, { buildApp }, media] = await Promise.all([openConfiguredDatabase(config), import('./app.ts'), startMedia(config)]);
   const { applied } = await migrate(database);
 
   let parta: Awaited<ReturnType<typeof buildApp>>;
   try {
-    parta = await buildApp({ config, database });
+    parta = await buildApp({ config, database, media });
   } catch (error) {
     // Redis named by REDIS_URL not answering is the likely cause; the message says which.
     console.error(`Parta could not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -76,11 +79,35 @@ async function main() {
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     await parta.drain();
+    await media?.close();
     await database.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * The media servers for group calls: the instances named by JANUS_URL, or a Janus of our own when
+ * the binary is installed (JANUS_AUTOSTART=false turns that off). Never fatal: without it,
+ * one-to-one calls still work and group calls say the media server is missing.
+ */
+async function startMedia(config: Config) {
+  const logger = pino({ level: config.logLevel, base: { component: 'media' } });
+  const { createMediaServers, findJanusBinary, startLocalJanus } = await import('./platform/media/index.ts');
+  try {
+    if (config.janus.urls.length > 0) return await createMediaServers({ urls: config.janus.urls, logger, ...(config.janus.apiSecret ? { apiSecret: config.janus.apiSecret } : {}) });
+    const binary = config.janus.autostart ? findJanusBinary() : undefined;
+    if (!binary) {
+      logger.info(config.janus.autostart ? 'janus is not installed (apt-get install -y janus): group calls are off, one-to-one calls work' : 'JANUS_AUTOSTART=false and no JANUS_URL: group calls are off');
+      return null;
+    }
+    const local = await startLocalJanus({ dir: path.join(config.dataDir, 'janus'), binary, logger, ...(config.janus.publicIp ? { publicIp: config.janus.publicIp } : {}) });
+    return await createMediaServers({ urls: [local.url], logger, supervised: local });
+  } catch (error) {
+    logger.warn({ err: error }, 'the media server could not be started: group calls are off');
+    return null;
+  }
 }
 
 await main();

@@ -24,13 +24,23 @@ export type TReaction = z.infer<typeof ZReaction>;
 /** What a system message records («добавил участников», «вышла из чата»…). */
 export const ZSystemEvent = z
   .object({
-    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned']),
+    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned', 'call']),
     /** Who did it (null when the roster did it: a student joined or left the class). */
     actor: ZPersonRef.nullable(),
     /** Whom it concerns (added, removed, joined, left). */
     subjects: z.array(ZPersonRef),
     /** The new title (renamed). */
     title: z.string().nullable(),
+    /** (call) How a call ended: «Звонок, 3 мин», «Пропущенный звонок», «Звонок отклонён». The actor started it. */
+    call: z
+      .object({
+        callId: z.uuid(),
+        outcome: z.enum(['ended', 'missed', 'declined']),
+        video: z.boolean(),
+        /** From the first answer to the end; null when nobody answered. */
+        durationSeconds: z.number().int().nonnegative().nullable(),
+      })
+      .optional(),
   })
   .meta({ id: 'SystemEvent' });
 export type TSystemEvent = z.infer<typeof ZSystemEvent>;

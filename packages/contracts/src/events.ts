@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZMe } from './auth.ts';
+import { ZCall, ZCallSignal, ZMediaAnswerSignal, ZMediaErrorSignal, ZMediaOfferSignal } from './calls.ts';
 import { ZChat, ZMessage, ZReplyQuote, ZTypingSignal } from './chats.ts';
 
 /**
@@ -41,6 +42,10 @@ export const eventPayloads = {
   'joinRequest.created': z.object({ organizationId: z.uuid(), requestId: z.uuid() }),
   /** The recipient's own join request was accepted or declined. */
   'joinRequest.decided': z.object({ organizationId: z.uuid(), organizationName: z.string(), className: z.string().nullable(), status: z.enum(['accepted', 'declined']) }),
+  /** A call started in one of the recipient's chats (their devices ring if they are invited). */
+  'call.started': z.object({ call: ZCall }),
+  /** A call changed: someone joined, left, declined, muted; or it ended (status `ended`). */
+  'call.updated': z.object({ call: ZCall }),
 } as const;
 
 export type TEventName = keyof typeof eventPayloads;
@@ -51,6 +56,14 @@ export const eventNames = Object.keys(eventPayloads) as TEventName[];
 export const signalPayloads = {
   /** Someone is typing in a chat the recipient is in. */
   'chat.typing': ZTypingSignal,
+  /** (One device in a one-to-one call) the other side's SDP description or ICE candidate. */
+  'call.signal': ZCallSignal,
+  /** (One device in a group call) the media server answered its publish. */
+  'media.answer': ZMediaAnswerSignal,
+  /** (One device in a group call) the media server offers the feeds it subscribed to. */
+  'media.offer': ZMediaOfferSignal,
+  /** (One device in a group call) a signalling request of it failed. */
+  'media.error': ZMediaErrorSignal,
 } as const;
 export type TSignalName = keyof typeof signalPayloads;
 export type TSignalPayload<N extends TSignalName> = z.infer<(typeof signalPayloads)[N]>;

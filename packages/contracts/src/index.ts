@@ -10,3 +10,4 @@ export * from './attachments.ts';
 export * from './school.ts';
 export * from './chats.ts';
 export * from './chat-state.ts';
+export * from './calls.ts';

@@ -13,6 +13,7 @@ import { areas } from './navigation';
 import { NotFoundPage } from './NotFoundPage';
 import { RequireSession } from './RequireSession';
 import { SignedInRealtime } from './SignedInRealtime';
+import { CallProvider } from '../features/calls/CallProvider';
 import { AppShell } from './shell/AppShell';
 
 export function createRoutes(registry: EventRegistry): RouteObject[] {
@@ -42,9 +43,11 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
           element: (
             <RequireSession>
               <SignedInRealtime registry={registry}>
-                <CurrentOrganizationProvider>
-                  <AppShell />
-                </CurrentOrganizationProvider>
+                <CallProvider>
+                  <CurrentOrganizationProvider>
+                    <AppShell />
+                  </CurrentOrganizationProvider>
+                </CallProvider>
               </SignedInRealtime>
             </RequireSession>
           ),

@@ -50,6 +50,12 @@ type Fixtures = PopulatedSchool & {
   freshReport(): Promise<string>;
   /** An invitation link to `chatId` (or to a new chat like it), made by the class teacher. */
   freshChatLink(chatId?: string): Promise<{ id: string; token: string }>;
+  /** The verified teacher's direct chat with the parent (one-to-one calls need no media server). */
+  directChatId: string;
+  /** No call in progress in the direct chat (the last one ended by whoever started it). */
+  endCalls(): Promise<void>;
+  /** A new call in the direct chat, started (and joined) by the verified teacher; the parent is rung. */
+  freshCall(): Promise<string>;
 };
 type Case = { url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> };
 type Scoped = { request(fixtures: Fixtures): Promise<Case> | Case; expect: Expect };
@@ -74,6 +80,8 @@ const classManagers = (status: number, overrides: Partial<Expect> = {}) => admin
 const chatMembers = (status: number, overrides: Partial<Expect> = {}) => signedIn(404, { classTeacher: status, parent: status, student: status, ...overrides });
 /** Only the chat's administrator (the class teacher who made it) gets `status`; its other members 403. */
 const chatAdmins = (status: number) => chatMembers(403, { classTeacher: status });
+/** The verified teacher's direct chat with the parent: the two of them get `status`, everyone else 404. */
+const directPair = (status: number, overrides: Partial<Expect> = {}) => signedIn(404, { verifiedTeacher: status, parent: status, ...overrides });
 /** For the class teacher's message: only its author gets `status`; the chat's other members 403. */
 const authorOnly = (status: number) => chatMembers(403, { classTeacher: status });
 
@@ -266,6 +274,24 @@ const matrix: Record<string, Entry> = {
   'PUT /api/chats/:chatId/mute': { request: (f) => ({ url: `/api/chats/${f.chatId}/mute`, payload: { muted: false } }), expect: chatMembers(204) },
   'POST /api/chats/:chatId/read': { request: (f) => ({ url: `/api/chats/${f.chatId}/read`, payload: { seq: 1 } }), expect: chatMembers(204) },
   'POST /api/chats/:chatId/typing': { request: (f) => ({ url: `/api/chats/${f.chatId}/typing` }), expect: chatMembers(204) },
+  // Calls (issue 6): one-to-one in the direct chat; group calls need the media server (calls.test.ts, media tests).
+  'GET /api/calls': { request: () => ({ url: '/api/calls' }), expect: signedIn(200) },
+  'POST /api/chats/:chatId/calls': {
+    request: async (f) => {
+      await f.endCalls();
+      return { url: `/api/chats/${f.directChatId}/calls`, payload: { video: true, connectionId: randomUUID() } };
+    },
+    expect: directPair(201),
+  },
+  'GET /api/calls/:callId': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}` }), expect: directPair(200) },
+  'POST /api/calls/:callId/join': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/join`, payload: { connectionId: randomUUID() } }), expect: directPair(200) },
+  // Only someone rung may decline (the caller is in the call already: 409).
+  'POST /api/calls/:callId/decline': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/decline`, payload: {} }), expect: directPair(200, { verifiedTeacher: 409 }) },
+  'POST /api/calls/:callId/leave': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/leave`, payload: { connectionId: randomUUID() } }), expect: directPair(200) },
+  // Whoever started it (or a chat administrator).
+  'POST /api/calls/:callId/end': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/end`, payload: {} }), expect: directPair(403, { verifiedTeacher: 200 }) },
+  // Only someone in the call (the parent is only rung: 409).
+  'PATCH /api/calls/:callId/me': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/me`, payload: { audioMuted: true } }), expect: directPair(200, { parent: 409 }) },
   'GET /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages` }), expect: chatMembers(200) },
   'POST /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages`, payload: { clientId: randomUUID(), text: 'Добрый день!' } }), expect: chatMembers(201) },
   'PATCH /api/chats/:chatId/messages/:messageId': {
@@ -357,8 +383,21 @@ beforeAll(async () => {
   const { chats } = await call<{ chats: { id: string; organizationId: string; systemChannel: string | null }[] }>(t, school.admin, 'GET', '/api/chats');
   const schoolChannel = chats.find((c) => c.organizationId === school.organizationId && c.systemChannel === 'school')!;
   const ackPost = await call<{ id: string }>(t, school.admin, 'POST', `/api/chats/${schoolChannel.id}/messages`, { clientId: randomUUID(), text: 'Подтвердите, пожалуйста', requiresAck: true });
+  const direct = await call<{ id: string }>(t, school.verifiedTeacher, 'POST', `${base}/direct-chats`, { userId: school.parent.userId });
+  const endCalls = async () => {
+    for (const running of (await call<{ calls: { id: string; chatId: string; startedBy: { id: string } }[] }>(t, school.parent, 'GET', '/api/calls')).calls) {
+      const starter = running.startedBy.id === school.parent.userId ? school.parent : school.verifiedTeacher;
+      if (running.chatId === direct.id) await call(t, starter, 'POST', `/api/calls/${running.id}/end`);
+    }
+  };
   fixtures = {
     ...school,
+    directChatId: direct.id,
+    endCalls,
+    freshCall: async () => {
+      await endCalls();
+      return (await call<{ id: string }>(t, school.verifiedTeacher, 'POST', `/api/chats/${direct.id}/calls`, { video: true, connectionId: randomUUID() })).id;
+    },
     channelId: channel.id,
     ackPost: { chatId: schoolChannel.id, messageId: ackPost.id },
     freshReport: async () => {

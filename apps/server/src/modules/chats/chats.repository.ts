@@ -10,10 +10,11 @@ export type ChatRole = 'admin' | 'member';
 /** A system message's content as stored: names as they were at the time. */
 export type StoredPerson = { id: string; displayName: string };
 export type StoredSystemEvent = {
-  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned';
+  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned' | 'call';
   actor: StoredPerson | null;
   subjects: StoredPerson[];
   title: string | null;
+  call?: { callId: string; outcome: 'ended' | 'missed' | 'declined'; video: boolean; durationSeconds: number | null };
 };
 
 /** A forwarded message's origin as stored. */

@@ -37,7 +37,23 @@ describe('loadConfig', () => {
       webDistDir: undefined,
       trustProxy: false,
       s3: undefined,
+      janus: { urls: [], apiSecret: undefined, autostart: true, publicIp: undefined },
     });
+  });
+
+  it('reads a pool of external Janus instances, or settings for the local one, and refuses what is not', () => {
+    expect(loadConfig({ JANUS_URL: 'ws://10.0.0.5:8188, wss://media.school.example/janus' }).janus.urls).toEqual(['ws://10.0.0.5:8188', 'wss://media.school.example/janus']);
+    expect(loadConfig({ JANUS_AUTOSTART: 'false', JANUS_PUBLIC_IP: '203.0.113.7' }).janus).toMatchObject({ autostart: false, publicIp: '203.0.113.7' });
+    const problems = (() => {
+      try {
+        loadConfig({ JANUS_URL: 'http://10.0.0.5:8088', JANUS_PUBLIC_IP: 'media.example', JANUS_AUTOSTART: 'yes' });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })();
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['JANUS_AUTOSTART', 'JANUS_PUBLIC_IP', 'JANUS_URL']);
+    expect(problems.find((p) => p.startsWith('JANUS_URL'))).toContain('ws:// or wss://');
   });
 
   it('reads valid values, normalizing where it should', () => {

@@ -49,6 +49,16 @@ const ZConfigEnv = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
   S3_PREFIX: z.string().trim().optional(),
+  // Group calls, lessons and broadcasts go through Janus: external instances (comma-separated
+  // ws:// URLs), or a local one Parta starts when the `janus` binary is installed.
+  JANUS_URL: z
+    .string()
+    .trim()
+    .refine((value) => value.split(',').every((url) => /^wss?:\/\/[^\s,]+$/.test(url.trim())), 'must be one or more ws:// or wss:// URLs, separated by commas')
+    .optional(),
+  JANUS_API_SECRET: z.string().optional(),
+  JANUS_AUTOSTART: z.enum(['true', 'false']).default('true'),
+  JANUS_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }).optional(),
 });
 
 const s3Variables = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
@@ -85,6 +95,14 @@ export type Config = {
   trustProxy: boolean;
   /** The bucket files are kept in; undefined to keep them on local disk under filesDir. */
   s3: S3Config | undefined;
+  janus: {
+    /** External Janus instances; empty to start a local one (when `autostart` and the binary is installed). */
+    urls: string[];
+    apiSecret: string | undefined;
+    autostart: boolean;
+    /** The address browsers reach the local Janus at (its nat_1_1_mapping); loopback only when unset. */
+    publicIp: string | undefined;
+  };
 };
 
 export type S3Config = {
@@ -155,5 +173,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           prefix: e.S3_PREFIX?.replace(/^\/+|\/+$/g, '') || undefined,
         }
       : undefined,
+    janus: {
+      urls: e.JANUS_URL ? e.JANUS_URL.split(',').map((url) => url.trim()) : [],
+      apiSecret: e.JANUS_API_SECRET,
+      autostart: e.JANUS_AUTOSTART === 'true',
+      publicIp: e.JANUS_PUBLIC_IP,
+    },
   };
 }

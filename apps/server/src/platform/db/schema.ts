@@ -314,7 +314,38 @@ export type MessageAttachmentsTable = {
   kind: 'image' | 'video' | 'audio' | 'file';
 };
 
+export type CallsTable = {
+  id: Generated<string>;
+  chat_id: string;
+  organization_id: string;
+  mode: 'p2p' | 'sfu';
+  video: boolean;
+  started_by: string;
+  started_at: Timestamp;
+  answered_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  media_instance: string | null;
+  media_room: BigIntColumn | null;
+};
+
+export type CallParticipantsTable = {
+  call_id: string;
+  user_id: string;
+  state: 'invited' | 'joined' | 'left' | 'declined';
+  joined_at: Timestamp | null;
+  left_at: Timestamp | null;
+  present_since: Timestamp | null;
+  seconds_in: Generated<number>;
+  connection_id: string | null;
+  feed_id: BigIntColumn | null;
+  audio_muted: Generated<boolean>;
+  video_off: Generated<boolean>;
+  disconnected_at: Timestamp | null;
+};
+
 export type DB = {
+  calls: CallsTable;
+  call_participants: CallParticipantsTable;
   chats: ChatsTable;
   chat_members: ChatMembersTable;
   messages: MessagesTable;

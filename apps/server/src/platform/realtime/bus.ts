@@ -21,8 +21,12 @@ export type UserEventsMessage = {
 /** Control message: these sessions were signed out; their sockets must close. */
 export type SessionsRevokedMessage = { kind: 'sessions-revoked'; sessionIds: string[] };
 
-/** Ephemeral (typing…): not stored, not numbered; a socket that is not ready simply misses it. */
-export type SignalMessage = { kind: 'signal'; userIds: string[]; name: string; data: unknown };
+/**
+ * Ephemeral (typing, call signalling): not stored, not numbered; a socket that is not ready
+ * simply misses it. `connectionIds` narrows it to those sockets of the users (one device in a
+ * call); `reliable` signals are not dropped for a congested socket (only a stalled one).
+ */
+export type SignalMessage = { kind: 'signal'; userIds: string[]; name: string; data: unknown; connectionIds?: string[]; reliable?: boolean };
 
 /**
  * Said by the bus itself, on this node only: messages may have been lost in transit (the

@@ -50,7 +50,7 @@ async function connect(user: SignedIn, options: SocketOptions = {}, url = baseUr
 async function connectReady(user: SignedIn): Promise<{ socket: TestSocket; seq: number }> {
   const socket = await connect(user);
   const answer = await socket.hello(null);
-  expect(answer).toEqual([{ type: 'ready', seq: expect.any(Number) }]);
+  expect(answer).toEqual([{ type: 'ready', seq: expect.any(Number), connectionId: expect.any(String) }]);
   return { socket, seq: (answer[0] as { seq: number }).seq };
 }
 
@@ -185,7 +185,7 @@ describe('resume', () => {
       profileEvent(seq + 1, 'Один'),
       profileEvent(seq + 2, 'Два'),
       profileEvent(seq + 3, 'Три'),
-      { type: 'ready', seq: seq + 3 },
+      { type: 'ready', seq: seq + 3, connectionId: expect.any(String) },
     ]);
     expect(await again.drainUntilPong()).toEqual([]);
     // Live delivery continues from there.
@@ -209,7 +209,7 @@ describe('resume', () => {
     const again = await connect(user);
     expect(await again.hello(seq)).toEqual([
       { type: 'resync', seq: seq + 2 },
-      { type: 'ready', seq: seq + 2 },
+      { type: 'ready', seq: seq + 2, connectionId: expect.any(String) },
     ]);
     await renameTo(user, 'Дальше');
     expect(await again.next()).toEqual(profileEvent(seq + 3, 'Дальше'));
@@ -221,7 +221,7 @@ describe('resume', () => {
     const socket = await connect(user);
     expect(await socket.hello(1_000)).toEqual([
       { type: 'resync', seq: 1 },
-      { type: 'ready', seq: 1 },
+      { type: 'ready', seq: 1, connectionId: expect.any(String) },
     ]);
   });
 });

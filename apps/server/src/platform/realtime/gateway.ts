@@ -1,4 +1,4 @@
-import { closeCodes, heartbeatIntervalMs, realtimePath, ZClientMessage, type TServerMessage } from '@parta/contracts';
+import { closeCodes, heartbeatIntervalMs, realtimePath, ZClientMessage, type TClientMessage, type TServerMessage } from '@parta/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -7,6 +7,17 @@ import type { EventLog } from './event-log.ts';
 
 export type SocketIdentity = { userId: string; sessionId: string };
 
+/** A client message other than hello and ping (call signalling), as the gateway hands it on. */
+export type DomainClientMessage = Exclude<TClientMessage, { type: 'hello' } | { type: 'ping' }>;
+
+/** The socket a domain message came from: who, which device, and how to answer that device alone. */
+export type SocketContext = SocketIdentity & {
+  connectionId: string;
+  locale: 'ru' | 'en';
+  /** An ephemeral signal to this socket only (answers to its own requests). */
+  reply(name: string, data: unknown): void;
+};
+
 export type GatewayDeps = {
   bus: EventBus;
   eventLog: EventLog;
@@ -14,6 +25,12 @@ export type GatewayDeps = {
   authenticate(request: FastifyRequest): Promise<SocketIdentity | null>;
   isOriginAllowed(request: FastifyRequest): boolean;
   onConnectionCountChange?(count: number): void;
+  /** Handles call signalling from a socket that said hello; rate-limited per socket before it gets here. */
+  onClientMessage?(from: SocketContext, message: DomainClientMessage): void;
+  /** A socket closed (a device in a call may have gone). */
+  onSocketClosed?(from: SocketIdentity & { connectionId: string }): void;
+  /** Resolves the locale of the upgrade request (Accept-Language), for messages sent over the socket. */
+  localeOf?(request: FastifyRequest): 'ru' | 'en';
   heartbeatMs?: number;
   /** Live events one socket may have waiting before it reads them from the log instead (tests lower it). */
   maxQueuedEvents?: number;
@@ -33,10 +50,22 @@ const signalDropBytes = 64 * 1024;
 const defaultMaxQueuedEvents = 256;
 /** A client further behind than this gets a resync instead of a replay. */
 const maxReplayEvents = 5_000;
+/**
+ * Signalling messages one socket may send: a burst of this many, refilled at `signalRefillPerSecond`.
+ * A call's negotiation takes a few dozen (offers, answers, ICE candidates); a flood is refused.
+ */
+const signalBurst = 120;
+const signalRefillPerSecond = 20;
 
 type Connection = {
   socket: WebSocket;
   identity: SocketIdentity;
+  /** Names this socket to the client (in `ready`) and to call signalling; unique across nodes. */
+  connectionId: string;
+  locale: 'ru' | 'en';
+  /** Token bucket of signalling messages. */
+  signalTokens: number;
+  signalRefilledAt: number;
   /** Last seq sent to this client; null until hello. */
   lastSentSeq: number | null;
   /** Serializes replay and live delivery so events leave in seq order. */
@@ -157,9 +186,13 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
       const frame = JSON.stringify({ type: 'signal', name: message.name, data: message.data });
       for (const userId of message.userIds) {
         for (const connection of byUser.get(userId) ?? []) {
-          // Only to ready sockets that keep up, and never queued behind a catch-up: a late typing signal is worthless.
+          if (message.connectionIds && !message.connectionIds.includes(connection.connectionId)) continue;
+          // Only to ready sockets, never queued behind a catch-up. A late typing signal is worthless, so
+          // congested sockets miss it; call signalling (reliable) is sent unless the socket is stalled.
           const socket = connection.socket;
-          if (connection.lastSentSeq !== null && socket.readyState === socket.OPEN && socket.bufferedAmount < signalDropBytes) socket.send(frame);
+          if (connection.lastSentSeq === null || socket.readyState !== socket.OPEN) continue;
+          if (message.reliable) send(connection, frame);
+          else if (socket.bufferedAmount < signalDropBytes) socket.send(frame);
         }
       }
       return;
@@ -219,7 +252,26 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
     },
     (socket, request) => {
       const identity = identities.get(request)!;
-      const connection: Connection = { socket, identity, lastSentSeq: null, queue: Promise.resolve(), queued: 0, isBehind: false, isAlive: true, hasSaidHello: false };
+      const connection: Connection = {
+        socket,
+        identity,
+        connectionId: crypto.randomUUID(),
+        locale: deps.localeOf?.(request) ?? 'ru',
+        signalTokens: signalBurst,
+        signalRefilledAt: Date.now(),
+        lastSentSeq: null,
+        queue: Promise.resolve(),
+        queued: 0,
+        isBehind: false,
+        isAlive: true,
+        hasSaidHello: false,
+      };
+      const context: SocketContext = {
+        ...identity,
+        connectionId: connection.connectionId,
+        locale: connection.locale,
+        reply: (name, data) => send(connection, { type: 'signal', name, data }),
+      };
       all.add(connection);
       let userConnections = byUser.get(identity.userId);
       if (!userConnections) byUser.set(identity.userId, (userConnections = new Set()));
@@ -247,6 +299,22 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
           send(connection, { type: 'pong' });
           return;
         }
+        if (message.data.type !== 'hello') {
+          if (connection.lastSentSeq === null) {
+            send(connection, { type: 'error', code: 'validation_failed', message: 'Say hello first' });
+            return;
+          }
+          const now = Date.now();
+          connection.signalTokens = Math.min(signalBurst, connection.signalTokens + ((now - connection.signalRefilledAt) / 1000) * signalRefillPerSecond);
+          connection.signalRefilledAt = now;
+          if (connection.signalTokens < 1) {
+            send(connection, { type: 'error', code: 'rate_limited', message: 'Too many signalling messages' });
+            return;
+          }
+          connection.signalTokens -= 1;
+          deps.onClientMessage?.(context, message.data);
+          return;
+        }
         if (connection.hasSaidHello) return; // hello is accepted once
         connection.hasSaidHello = true;
         clearTimeout(helloTimer);
@@ -258,7 +326,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
             connection.lastSentSeq = lastSeq;
             await catchUp(connection);
           }
-          send(connection, { type: 'ready', seq: connection.lastSentSeq });
+          send(connection, { type: 'ready', seq: connection.lastSentSeq, connectionId: connection.connectionId });
         });
       });
       socket.on('close', () => {
@@ -267,6 +335,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
         userConnections.delete(connection);
         if (userConnections.size === 0) byUser.delete(identity.userId);
         deps.onConnectionCountChange?.(all.size);
+        if (connection.hasSaidHello) deps.onSocketClosed?.({ ...identity, connectionId: connection.connectionId });
       });
     },
   );

@@ -50,7 +50,7 @@ describe.skipIf(!redisUrl)('two nodes over Redis (skipped without TEST_REDIS_URL
   async function readySocket(url: string, user: SignedIn): Promise<TestSocket> {
     const socket = await openSocket(url, { cookie: user.cookie });
     sockets.push(socket);
-    expect(await socket.hello(null)).toEqual([{ type: 'ready', seq: expect.any(Number) }]);
+    expect(await socket.hello(null)).toEqual([{ type: 'ready', seq: expect.any(Number), connectionId: expect.any(String) }]);
     return socket;
   }
 

@@ -10,6 +10,7 @@ import { useRealtime } from '../../platform/realtime/RealtimeProvider';
 import { useMe } from '../../platform/session/use-me';
 import { Button } from '../../ui/Button';
 import { QueryStatus } from '../../ui/QueryStatus';
+import { ChatCallBanner, ChatCallButtons } from '../calls/ChatCallControls';
 import { useCurrentOrganization } from '../organization/current-organization';
 import { isStaff } from '../organization/organization-roles';
 import { chatKindIcons, chatKindLabelKeys, describeMessageBriefly } from './chat-labels';
@@ -182,6 +183,7 @@ function ChatScreen({ chat }: { chat: TChat }) {
           {isChannel && chat.description !== '' && <p className="chat__description">{chat.description}</p>}
         </div>
         <div className="chat__tools">
+          <ChatCallButtons chat={chat} />
           <Button ref={searchToggleRef} variant="secondary" aria-expanded={isSearchOpen} aria-controls={searchId} onClick={() => setSearchOpen((open) => !open)}>
             <span aria-hidden="true">🔍 </span>
             {t('chats.search.inChat')}
@@ -196,6 +198,7 @@ function ChatScreen({ chat }: { chat: TChat }) {
           <MessageSearch chatId={chat.id} label={t('chats.search.inChatLabel')} inputRef={searchInputRef} onOpen={(result) => jumpTo(result.message.seq)} onEscape={closeSearch} />
         </div>
       )}
+      <ChatCallBanner chat={chat} />
       <PinnedBar chat={chat} onOpen={jumpTo} />
       <div className="chat__body">
         <div className="chat__conversation">

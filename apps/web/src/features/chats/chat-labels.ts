@@ -39,7 +39,23 @@ export function describeSystemEvent(system: TSystemEvent, t: TFunction): string 
       return actor ? t('chats.system.everyoneWrites', { actor }) : t('chats.system.everyoneWritesNoActor');
     case 'pinned':
       return actor ? t('chats.system.pinned', { actor }) : t('chats.system.pinnedNoActor');
+    case 'call': {
+      const call = system.call;
+      if (!call || call.outcome === 'declined') return t('chats.system.callDeclined');
+      if (call.outcome === 'missed' || call.durationSeconds === null) return t(call.video ? 'chats.system.videoCallMissed' : 'chats.system.callMissed');
+      return t(call.video ? 'chats.system.videoCallEnded' : 'chats.system.callEnded', { duration: formatCallDuration(call.durationSeconds, t) });
+    }
   }
+}
+
+/** «45 с», «3 мин 12 с», «1 ч 05 мин». */
+export function formatCallDuration(seconds: number, t: TFunction): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return t('calls.duration.hours', { h, m: String(m).padStart(2, '0') });
+  if (m > 0) return t('calls.duration.minutes', { m, s });
+  return t('calls.duration.seconds', { s });
 }
 
 /** A message in one line: the chat list's excerpt, a reply's quote, the live announcement. */

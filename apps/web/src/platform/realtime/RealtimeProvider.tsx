@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { meQueryKey } from '../session/me-api';
 import { endSession } from '../session/session';
 import { createBrowserSocketFactory, realtimeUrl } from './browser-socket';
@@ -8,7 +8,16 @@ import type { EventRegistry } from './event-registry';
 import { createRealtimeClient, type RealtimeClient } from './realtime-client';
 import { createSessionSeqStore } from './seq-store';
 
-type RealtimeContextValue = { connectionState: ConnectionState; onEvent: EventRegistry['onEvent']; onSignal: EventRegistry['onSignal'] };
+type RealtimeContextValue = {
+  connectionState: ConnectionState;
+  onEvent: EventRegistry['onEvent'];
+  onSignal: EventRegistry['onSignal'];
+  onReady: EventRegistry['onReady'];
+  /** Sends call signalling on the current connection; false while disconnected. */
+  send: RealtimeClient['send'];
+  /** The current connection's id (a device in a call is named by it); null while disconnected. */
+  getConnectionId: RealtimeClient['getConnectionId'];
+};
 
 const RealtimeContext = createContext<RealtimeContextValue | null>(null);
 
@@ -62,7 +71,13 @@ export function RealtimeProvider({ userId, registry, children }: { userId: strin
     () => client?.getConnectionState() ?? 'connecting',
   );
 
-  return <RealtimeContext value={{ connectionState, onEvent: registry.onEvent, onSignal: registry.onSignal }}>{children}</RealtimeContext>;
+  const send = useCallback<RealtimeClient['send']>((message) => client?.send(message) ?? false, [client]);
+  const getConnectionId = useCallback(() => client?.getConnectionId() ?? null, [client]);
+  const value = useMemo(
+    () => ({ connectionState, onEvent: registry.onEvent, onSignal: registry.onSignal, onReady: registry.onReady, send, getConnectionId }),
+    [connectionState, registry, send, getConnectionId],
+  );
+  return <RealtimeContext value={value}>{children}</RealtimeContext>;
 }
 
 export function useRealtime(): RealtimeContextValue {

@@ -25,7 +25,7 @@ describe('realtime protocol', () => {
   });
 
   it('applies replayed and live events in order and persists each seq', () => {
-    const { state, effects } = run(initialProtocolState(10), [event(11), event(12), { type: 'ready', seq: 12 }, event(13)]);
+    const { state, effects } = run(initialProtocolState(10), [event(11), event(12), { type: 'ready', seq: 12, connectionId: 'c1' }, event(13)]);
     expect(appliedSeqs(effects)).toEqual([11, 12, 13]);
     expect(effects.filter((effect) => effect.type === 'persist')).toEqual([
       { type: 'persist', seq: 11 },
@@ -49,22 +49,22 @@ describe('realtime protocol', () => {
   });
 
   it('on resync refetches everything and continues from the given seq', () => {
-    const { state, effects } = run(initialProtocolState(3), [{ type: 'resync', seq: 9000 }, { type: 'ready', seq: 9000 }, event(9001)]);
+    const { state, effects } = run(initialProtocolState(3), [{ type: 'resync', seq: 9000 }, { type: 'ready', seq: 9000, connectionId: 'c1' }, event(9001)]);
     expect(effects.filter((effect) => effect.type === 'refetchAll')).toEqual([{ type: 'refetchAll', reason: 'resync' }]);
     expect(appliedSeqs(effects)).toEqual([9001]);
     expect(state).toEqual({ lastSeq: 9001, isReady: true });
   });
 
   it('a first connect adopts the server seq as baseline and refetches once', () => {
-    const { state, effects } = run(initialProtocolState(null), [{ type: 'ready', seq: 7 }, event(8)]);
+    const { state, effects } = run(initialProtocolState(null), [{ type: 'ready', seq: 7, connectionId: 'c1' }, event(8)]);
     expect(effects.filter((effect) => effect.type === 'refetchAll')).toEqual([{ type: 'refetchAll', reason: 'baseline' }]);
     expect(appliedSeqs(effects)).toEqual([8]);
     expect(state.lastSeq).toBe(8);
   });
 
   it('when ready does not match what it applied, trusts the server and refetches', () => {
-    expect(run(initialProtocolState(10), [{ type: 'ready', seq: 4 }]).effects).toContainEqual({ type: 'refetchAll', reason: 'server-behind' });
-    const ahead = run(initialProtocolState(10), [{ type: 'ready', seq: 15 }]);
+    expect(run(initialProtocolState(10), [{ type: 'ready', seq: 4, connectionId: 'c1' }]).effects).toContainEqual({ type: 'refetchAll', reason: 'server-behind' });
+    const ahead = run(initialProtocolState(10), [{ type: 'ready', seq: 15, connectionId: 'c1' }]);
     expect(ahead.effects).toContainEqual({ type: 'refetchAll', reason: 'missed-events' });
     expect(ahead.state.lastSeq).toBe(15);
   });
@@ -83,7 +83,7 @@ describe('realtime protocol', () => {
     const afterHeartbeat = run(opened, [{ type: 'heartbeat', at: 'x' }]);
     expect(afterHeartbeat.state.isReady).toBe(false);
     expect(afterHeartbeat.effects).toEqual([]);
-    const ready = run(opened, [{ type: 'ready', seq: 5 }]).state;
+    const ready = run(opened, [{ type: 'ready', seq: 5, connectionId: 'c1' }]).state;
     expect(ready.isReady).toBe(true);
     expect(onSocketClosed(ready)).toEqual({ lastSeq: 5, isReady: false });
   });

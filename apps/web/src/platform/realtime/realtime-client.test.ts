@@ -66,7 +66,7 @@ describe('realtime client', () => {
     latest().open();
     expect(latest().sent).toEqual([{ type: 'hello', lastSeq: 20 }]);
     latest().receive(event(21));
-    latest().receive({ type: 'ready', seq: 21 });
+    latest().receive({ type: 'ready', seq: 21, connectionId: 'c1' });
     expect(deps.onEvent).toHaveBeenCalledTimes(1);
     expect(savedSeq()).toBe(21);
     expect(client.getConnectionState()).toBe('online');
@@ -77,7 +77,7 @@ describe('realtime client', () => {
     const { client, sockets, latest } = setUp({ isBrowserOffline: () => offline }, 5);
     client.start();
     latest().open();
-    latest().receive({ type: 'ready', seq: 5 });
+    latest().receive({ type: 'ready', seq: 5, connectionId: 'c1' });
     expect(client.getConnectionState()).toBe('online');
     offline = true;
     client.handleNetworkChange();
@@ -90,6 +90,22 @@ describe('realtime client', () => {
     expect(latest().sent).toEqual([{ type: 'hello', lastSeq: 5 }]);
   });
 
+  it('knows its connection id only while ready, and sends client messages only then', () => {
+    const { client, latest } = setUp({}, 5);
+    client.start();
+    latest().open();
+    const signal = { type: 'media.subscribe' as const, callId: '00000000-0000-4000-8000-000000000001', feedIds: [1] };
+    expect(client.getConnectionId()).toBeNull();
+    expect(client.send(signal)).toBe(false);
+    latest().receive({ type: 'ready', seq: 5, connectionId: 'c7' });
+    expect(client.getConnectionId()).toBe('c7');
+    expect(client.send(signal)).toBe(true);
+    expect(latest().sent.at(-1)).toEqual(signal);
+    latest().serverClose(1006);
+    expect(client.getConnectionId()).toBeNull();
+    expect(client.send(signal)).toBe(false);
+  });
+
   it('passes signals on outside the sequence and says when it is ready', () => {
     const onSignal = vi.fn();
     const onReady = vi.fn();
@@ -98,7 +114,7 @@ describe('realtime client', () => {
     latest().open();
     latest().receive({ type: 'signal', name: 'chat.typing', data: { chatId: 'x' } });
     expect(onReady).not.toHaveBeenCalled();
-    latest().receive({ type: 'ready', seq: 20 });
+    latest().receive({ type: 'ready', seq: 20, connectionId: 'c1' });
     latest().receive({ type: 'signal', name: 'chat.typing', data: { chatId: 'y' } });
     latest().receive(event(21));
     expect(onSignal).toHaveBeenCalledTimes(2);
@@ -111,7 +127,7 @@ describe('realtime client', () => {
     const { client, deps, sockets, latest } = setUp({}, 5);
     client.start();
     latest().open();
-    latest().receive({ type: 'ready', seq: 5 });
+    latest().receive({ type: 'ready', seq: 5, connectionId: 'c1' });
     latest().receive(event(7));
     expect(deps.onEvent).not.toHaveBeenCalled();
     expect(sockets[0]!.closedWith).toBe(4000);
@@ -134,7 +150,7 @@ describe('realtime client', () => {
     const { client, sockets, latest } = setUp({}, 0);
     client.start();
     latest().open();
-    latest().receive({ type: 'ready', seq: 0 });
+    latest().receive({ type: 'ready', seq: 0, connectionId: 'c1' });
     vi.advanceTimersByTime(2900);
     latest().receive({ type: 'heartbeat', at: 'now' }); // resets the silence timer
     vi.advanceTimersByTime(2900);
@@ -168,7 +184,7 @@ describe('realtime client', () => {
     const { client, deps, sockets, latest } = setUp({}, 3);
     client.start();
     latest().open();
-    latest().receive({ type: 'ready', seq: 3 });
+    latest().receive({ type: 'ready', seq: 3, connectionId: 'c1' });
     latest().serverClose(code);
     expect(deps.onSessionEnded).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(60_000);

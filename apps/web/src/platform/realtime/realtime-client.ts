@@ -48,6 +48,13 @@ export type RealtimeClient = {
   handleNetworkChange(): void;
   getConnectionState(): ConnectionState;
   subscribe(listener: () => void): () => void;
+  /**
+   * Sends a client message (call signalling) on the current socket if it is ready; false when
+   * there is none (the caller retries after the next ready).
+   */
+  send(message: TClientMessage): boolean;
+  /** The id the server gave the current connection (in `ready`); null while not connected. Devices in a call are named by it. */
+  getConnectionId(): string | null;
 };
 
 /** Close code the client uses when it drops a socket itself (gap, silence). */
@@ -74,6 +81,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
   let silenceTimer: unknown = null;
   const listeners = new Set<() => void>();
   let connectionState: ConnectionState = 'connecting';
+  let connectionId: string | null = null;
 
   function publishState() {
     const next = deriveConnectionState({ isReady: protocol.isReady, failedAttempts, isBrowserOffline: isBrowserOffline(), isSessionEnded });
@@ -155,6 +163,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
           return;
         }
         if (message.type === 'error') log('realtime: server reported an error', message);
+        if (message.type === 'ready') connectionId = message.connectionId ?? null;
         const step = onServerMessage(protocol, message);
         protocol = step.state;
         perform(step.effects);
@@ -182,6 +191,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
   function handleClosed(code: number) {
     const openedBeforeClose = hasOpened;
     socket = null;
+    connectionId = null;
     clearTimer(silenceTimer);
     silenceTimer = null;
     protocol = onSocketClosed(protocol);
@@ -234,6 +244,7 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
       const closing = socket;
       socket = null;
       protocol = onSocketClosed(protocol);
+      connectionId = null;
       closing?.close(1000, 'client stopped');
     },
     handleNetworkChange() {
@@ -249,5 +260,11 @@ export function createRealtimeClient(deps: RealtimeClientDeps): RealtimeClient {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    send(message) {
+      if (!socket || !protocol.isReady) return false;
+      send(message);
+      return true;
+    },
+    getConnectionId: () => (protocol.isReady ? connectionId : null),
   };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const ZServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), seq: z.number().int().nonnegative(), name: z.string(), data: z.unknown(), at: z.string() }),
-  z.object({ type: z.literal('ready'), seq: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('ready'), seq: z.number().int().nonnegative(), connectionId: z.string().optional() }),
   z.object({ type: z.literal('resync'), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('signal'), name: z.string(), data: z.unknown() }),
   z.object({ type: z.literal('heartbeat'), at: z.string() }),

@@ -1,0 +1,3 @@
+export { createCallsService, reconnectGraceMs, type CallsService } from './calls.service.ts';
+export { registerCallRoutes } from './calls.routes.ts';
+export { createCallSignalling } from './signalling.ts';

@@ -1,0 +1,427 @@
+import type { TCall, TCallSignal, TClientMessage, TIceCandidate } from '@parta/contracts';
+
+/**
+ * The media side of one call on this device, without React: the camera and microphone, the
+ * peer connections and their negotiation (docs/subsystems/calls.md).
+ *
+ * - One-to-one (`p2p`): one RTCPeerConnection with the other person's device; offers, answers
+ *   and ICE candidates go through Parta's WebSocket (`call.signal`). «Perfect negotiation»: the
+ *   person who was called is the polite side, so renegotiation (screen sharing) never deadlocks.
+ * - Group (`sfu`): a publishing connection (this device's media → the media server) and a
+ *   subscribing one (everyone else's feeds ← the media server); the media server's offers and
+ *   answers come through Parta (`media.offer`, `media.answer`).
+ */
+
+export type RemoteTile = {
+  userId: string;
+  displayName: string;
+  stream: MediaStream;
+  audioMuted: boolean;
+  videoOff: boolean;
+};
+
+export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';
+
+export type CallSessionState = {
+  status: 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+  localStream: MediaStream | null;
+  remote: RemoteTile[];
+  micMuted: boolean;
+  cameraOff: boolean;
+  screenSharing: boolean;
+  quality: NetworkQuality;
+  /** A problem to show (no camera permission, media server gone); an i18n key. */
+  problem: 'noDevices' | 'mediaFailed' | null;
+};
+
+export type CallSessionDeps = {
+  meId: string;
+  send(message: TClientMessage): boolean;
+  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  getDisplayMedia?(): Promise<MediaStream>;
+  createPeerConnection(configuration: RTCConfiguration): RTCPeerConnection;
+  onMediaChange(media: { audioMuted?: boolean; videoOff?: boolean }): void;
+  log?(message: string, detail?: unknown): void;
+};
+
+const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, cameraOff: false, screenSharing: false, quality: 'unknown', problem: null };
+
+const candidateOf = (candidate: RTCIceCandidate | null): TIceCandidate | null =>
+  candidate ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex, usernameFragment: candidate.usernameFragment } : null;
+
+export class CallSession {
+  private state: CallSessionState = emptyState;
+  private readonly listeners = new Set<() => void>();
+  private call: TCall;
+  private readonly deps: CallSessionDeps;
+  private localStream: MediaStream | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
+  /** p2p: the connection to the other device; sfu: the publishing connection. */
+  private pc: RTCPeerConnection | null = null;
+  /** sfu: the subscribing connection. */
+  private sub: RTCPeerConnection | null = null;
+  private peerDevice: string | null = null;
+  private makingOffer = false;
+  /** Signals that came before the connection they belong to existed (the caller is quick). */
+  private pendingSignals: TCallSignal[] = [];
+  private ignoreOffer = false;
+  private published = false;
+  private subscribedFeeds = '';
+  /** sfu: which feed each m-line of the subscription carries. */
+  private midFeeds = new Map<string, number>();
+  private readonly remoteStreams = new Map<string, MediaStream>();
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private lastInbound = { packets: 0, lost: 0 };
+  private closed = false;
+
+  constructor(call: TCall, deps: CallSessionDeps) {
+    this.call = call;
+    this.deps = deps;
+  }
+
+  get callId() {
+    return this.call.id;
+  }
+  get mode() {
+    return this.call.mode;
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getState = () => this.state;
+
+  private set(patch: Partial<CallSessionState>) {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Opens the camera and microphone (falls back to audio only, then to nothing) and starts negotiating. */
+  async start(video: boolean) {
+    try {
+      this.localStream = await this.deps.getUserMedia({ audio: true, video });
+    } catch (error) {
+      this.deps.log?.('calls: camera/microphone unavailable', error);
+      try {
+        this.localStream = video ? await this.deps.getUserMedia({ audio: true, video: false }) : null;
+      } catch {
+        this.localStream = null;
+      }
+      if (!this.localStream) this.set({ problem: 'noDevices' });
+    }
+    if (this.closed) return this.stopLocal();
+    this.set({ status: 'connecting', localStream: this.localStream, cameraOff: !this.localStream?.getVideoTracks().length });
+    this.statsTimer = setInterval(() => void this.measure(), 2_000);
+    this.update(this.call);
+  }
+
+  /** The call changed (someone joined, left, published, muted). */
+  update(call: TCall) {
+    this.call = call;
+    if (this.closed || this.state.status === 'starting') return;
+    if (call.status === 'ended') return this.close();
+    if (call.mode === 'p2p') this.updateP2p();
+    else this.updateSfu();
+    this.refreshTiles();
+  }
+
+  // ---- one-to-one
+
+  private other() {
+    return this.call.participants.find((participant) => participant.person.id !== this.deps.meId && participant.state === 'joined' && participant.connectionId);
+  }
+
+  private updateP2p() {
+    const other = this.other();
+    if (!other) {
+      if (this.pc && this.peerDevice) this.set({ status: 'reconnecting' });
+      return;
+    }
+    if (this.pc && this.peerDevice === other.connectionId) return;
+    // A new device of the other person (they answered, or came back on a new connection): negotiate afresh.
+    this.pc?.close();
+    this.peerDevice = other.connectionId;
+    const pc = this.newConnection('p2p');
+    this.pc = pc;
+    for (const track of this.localStream?.getTracks() ?? []) pc.addTrack(track, this.localStream!);
+    // Receive both even when sending nothing (no camera): the other side's media still arrives.
+    if (!this.localStream?.getAudioTracks().length) pc.addTransceiver('audio', { direction: 'recvonly' });
+    if (!this.localStream?.getVideoTracks().length) pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.onnegotiationneeded = async () => {
+      // Only the caller starts; the callee's renegotiations (screen sharing) go through the same path.
+      if (!this.isCaller() && pc.signalingState === 'stable' && !pc.remoteDescription) return;
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        this.signalP2p({ description: { type: 'offer', sdp: pc.localDescription!.sdp } });
+      } catch (error) {
+        this.deps.log?.('calls: could not make an offer', error);
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => this.signalP2p({ candidate: candidateOf(candidate) });
+    pc.ontrack = ({ streams, track }) => {
+      const stream = streams[0] ?? new MediaStream([track]);
+      this.remoteStreams.set(other.person.id, stream);
+      this.refreshTiles();
+    };
+    const pending = this.pendingSignals;
+    this.pendingSignals = [];
+    void pending.reduce((previous, signal) => previous.then(() => this.handleCallSignal(signal)), Promise.resolve());
+  }
+
+  private isCaller() {
+    return this.call.startedBy.id === this.deps.meId;
+  }
+
+  private signalP2p(payload: Pick<Extract<TClientMessage, { type: 'call.signal' }>, 'description' | 'candidate'>) {
+    const other = this.other();
+    if (!other) return;
+    this.deps.send({ type: 'call.signal', callId: this.call.id, to: other.person.id, ...payload });
+  }
+
+  /** An SDP description or ICE candidate from the other device. */
+  async handleCallSignal(signal: TCallSignal) {
+    if (signal.callId !== this.call.id) return;
+    const pc = this.pc;
+    if (!pc || signal.from !== this.other()?.person.id) {
+      this.pendingSignals.push(signal);
+      return;
+    }
+    try {
+      if (signal.description) {
+        const polite = !this.isCaller();
+        const collision = signal.description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
+        this.ignoreOffer = !polite && collision;
+        if (this.ignoreOffer) return;
+        await pc.setRemoteDescription(signal.description);
+        if (signal.description.type === 'offer') {
+          await pc.setLocalDescription();
+          this.signalP2p({ description: { type: 'answer', sdp: pc.localDescription!.sdp } });
+        }
+      } else if (signal.candidate !== undefined) {
+        try {
+          await pc.addIceCandidate(signal.candidate ?? undefined);
+        } catch (error) {
+          if (!this.ignoreOffer) throw error;
+        }
+      }
+    } catch (error) {
+      this.deps.log?.('calls: signalling failed', error);
+    }
+  }
+
+  // ---- group, through the media server
+
+  private updateSfu() {
+    if (!this.pc) void this.publish();
+    const feeds = this.call.participants
+      .filter((participant) => participant.person.id !== this.deps.meId && participant.state === 'joined' && participant.feedId !== null)
+      .map((participant) => participant.feedId!)
+      .sort((a, b) => a - b);
+    const key = feeds.join(',');
+    if (key === this.subscribedFeeds) return;
+    this.subscribedFeeds = key;
+    this.deps.send({ type: 'media.subscribe', callId: this.call.id, feedIds: feeds });
+  }
+
+  private async publish() {
+    const pc = this.newConnection('publisher');
+    this.pc = pc;
+    for (const track of this.localStream?.getTracks() ?? []) pc.addTransceiver(track, { direction: 'sendonly', streams: [this.localStream!] });
+    if (!this.localStream) return; // nothing to send: only watch
+    pc.onicecandidate = ({ candidate }) => this.deps.send({ type: 'media.candidate', callId: this.call.id, target: 'publisher', candidate: candidateOf(candidate) });
+    await pc.setLocalDescription(await pc.createOffer());
+    this.deps.send({ type: 'media.publish', callId: this.call.id, sdp: pc.localDescription!.sdp });
+  }
+
+  /** The media server answered this device's publish. */
+  async handleMediaAnswer(data: { callId: string; sdp: string }) {
+    if (data.callId !== this.call.id || !this.pc) return;
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
+      this.published = true;
+    } catch (error) {
+      this.deps.log?.('calls: the media server’s answer was refused', error);
+    }
+  }
+
+  /** The media server offers the subscribed feeds (again, when they change). */
+  async handleMediaOffer(data: { callId: string; sdp: string; streams: Array<{ mid: string; feedId: number }> }) {
+    if (data.callId !== this.call.id) return;
+    if (!this.sub) {
+      const sub = this.newConnection('subscriber');
+      this.sub = sub;
+      sub.onicecandidate = ({ candidate }) => this.deps.send({ type: 'media.candidate', callId: this.call.id, target: 'subscriber', candidate: candidateOf(candidate) });
+      sub.ontrack = ({ track, transceiver }) => {
+        const feedId = this.midFeeds.get(transceiver.mid ?? '');
+        const userId = this.call.participants.find((participant) => participant.feedId === feedId)?.person.id;
+        if (!userId) return;
+        let stream = this.remoteStreams.get(userId);
+        if (!stream) this.remoteStreams.set(userId, (stream = new MediaStream()));
+        for (const old of stream.getTracks().filter((candidate) => candidate.kind === track.kind)) stream.removeTrack(old);
+        stream.addTrack(track);
+        this.refreshTiles();
+      };
+    }
+    this.midFeeds = new Map(data.streams.map((stream) => [stream.mid, stream.feedId]));
+    try {
+      await this.sub.setRemoteDescription({ type: 'offer', sdp: data.sdp });
+      await this.sub.setLocalDescription(await this.sub.createAnswer());
+      this.deps.send({ type: 'media.answer', callId: this.call.id, sdp: this.sub.localDescription!.sdp });
+    } catch (error) {
+      this.deps.log?.('calls: could not answer the media server', error);
+    }
+  }
+
+  /** The media server lost this device (it restarted, or the device's connection changed): publish and subscribe anew. */
+  restartMedia() {
+    if (this.call.mode !== 'sfu' || this.closed) return;
+    this.pc?.close();
+    this.sub?.close();
+    this.pc = null;
+    this.sub = null;
+    this.published = false;
+    this.subscribedFeeds = '';
+    this.remoteStreams.clear();
+    this.set({ status: 'reconnecting' });
+    this.update(this.call);
+  }
+
+  handleMediaError(data: { code: string }) {
+    if (data.code === 'media_lost' || data.code === 'media_failed') this.set({ problem: 'mediaFailed' });
+  }
+
+  // ---- shared
+
+  private newConnection(role: 'p2p' | 'publisher' | 'subscriber') {
+    const pc = this.deps.createPeerConnection({ iceServers: [] });
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected') this.set({ status: 'connected', problem: null });
+      if (pc.connectionState === 'failed' || pc.connectionState === 'disconnected') {
+        this.set({ status: 'reconnecting' });
+        if (role === 'p2p' && pc.connectionState === 'failed' && this.isCaller()) pc.restartIce();
+      }
+    };
+    return pc;
+  }
+
+  private refreshTiles() {
+    const remote: RemoteTile[] = [];
+    for (const participant of this.call.participants) {
+      if (participant.person.id === this.deps.meId || participant.state !== 'joined') continue;
+      remote.push({
+        userId: participant.person.id,
+        displayName: participant.person.displayName,
+        stream: this.remoteStreams.get(participant.person.id) ?? new MediaStream(),
+        audioMuted: participant.audioMuted,
+        videoOff: participant.videoOff,
+      });
+    }
+    this.set({ remote });
+  }
+
+  private async measure() {
+    const pcs = [this.pc, this.sub].filter((pc): pc is RTCPeerConnection => pc !== null);
+    let packets = 0;
+    let lost = 0;
+    let rtt: number | null = null;
+    for (const pc of pcs) {
+      const report = await pc.getStats().catch(() => null);
+      report?.forEach((stat: { type: string; packetsReceived?: number; packetsLost?: number; currentRoundTripTime?: number; state?: string; nominated?: boolean }) => {
+        if (stat.type === 'inbound-rtp') {
+          packets += stat.packetsReceived ?? 0;
+          lost += stat.packetsLost ?? 0;
+        }
+        if (stat.type === 'candidate-pair' && stat.nominated && stat.currentRoundTripTime !== undefined) rtt = Math.max(rtt ?? 0, stat.currentRoundTripTime);
+      });
+    }
+    const dPackets = packets - this.lastInbound.packets;
+    const dLost = lost - this.lastInbound.lost;
+    this.lastInbound = { packets, lost };
+    const lossRatio = dPackets + dLost > 0 ? dLost / (dPackets + dLost) : 0;
+    const quality: NetworkQuality = dPackets === 0 && rtt === null ? 'unknown' : lossRatio > 0.1 || (rtt ?? 0) > 0.5 ? 'poor' : lossRatio > 0.02 || (rtt ?? 0) > 0.25 ? 'fair' : 'good';
+    if (quality !== this.state.quality) this.set({ quality });
+  }
+
+  // ---- controls
+
+  setMicMuted(muted: boolean) {
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
+    this.set({ micMuted: muted });
+    this.deps.onMediaChange({ audioMuted: muted });
+  }
+
+  setCameraOff(off: boolean) {
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = !off;
+    this.set({ cameraOff: off });
+    this.deps.onMediaChange({ videoOff: off });
+  }
+
+  /** Switches the microphone or camera to another device without renegotiating. */
+  async useDevice(kind: 'audioinput' | 'videoinput', deviceId: string) {
+    const fresh = await this.deps.getUserMedia(kind === 'audioinput' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } });
+    const track = kind === 'audioinput' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    if (!track || !this.localStream) return;
+    const old = this.localStream.getTracks().find((candidate) => candidate.kind === track.kind);
+    if (old) {
+      this.localStream.removeTrack(old);
+      old.stop();
+    }
+    track.enabled = kind === 'audioinput' ? !this.state.micMuted : !this.state.cameraOff;
+    this.localStream.addTrack(track);
+    if (!this.screenTrack || track.kind !== 'video') await this.replaceSending(track);
+    this.set({ localStream: this.localStream });
+  }
+
+  private async replaceSending(track: MediaStreamTrack) {
+    const sender = this.pc?.getSenders().find((candidate) => candidate.track?.kind === track.kind || (candidate.track === null && track.kind === 'video'));
+    await sender?.replaceTrack(track);
+  }
+
+  /** Shares the screen in place of the camera (and back). */
+  async toggleScreenShare() {
+    if (this.screenTrack) {
+      this.screenTrack.stop();
+      this.screenTrack = null;
+      const camera = this.localStream?.getVideoTracks()[0];
+      if (camera) await this.replaceSending(camera);
+      this.set({ screenSharing: false });
+      return;
+    }
+    if (!this.deps.getDisplayMedia) return;
+    const screen = await this.deps.getDisplayMedia();
+    const track = screen.getVideoTracks()[0];
+    if (!track) return;
+    this.screenTrack = track;
+    track.onended = () => void (this.screenTrack === track && this.toggleScreenShare());
+    await this.replaceSending(track);
+    this.set({ screenSharing: true });
+  }
+
+  /** The screen-share track while sharing (shown in place of the own camera). */
+  getScreenTrack() {
+    return this.screenTrack;
+  }
+
+  get isPublished() {
+    return this.published;
+  }
+
+  private stopLocal() {
+    for (const track of this.localStream?.getTracks() ?? []) track.stop();
+    this.screenTrack?.stop();
+  }
+
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.pc?.close();
+    this.sub?.close();
+    this.stopLocal();
+    this.set({ status: 'ended' });
+  }
+}
