@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TCall, TChat, TServerMessage } from '@parta/contracts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMediaServers, findJanusBinary, startLocalJanus, type LocalJanus, type MediaServers } from '../../platform/media/index.ts';
+import { createWeriftPublisher, createWeriftSubscriber, type WeriftPublisher, type WeriftSubscriber } from '../../platform/media/testing/werift-peer.ts';
+import { asUser, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
+import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
+import { waitFor } from '../../test/wait.ts';
+import { openSocket, type TestSocket } from '../../test/ws-client.ts';
+
+// Group calls through a real Janus (started by the test, as Parta starts it): devices publish and
+// subscribe through Parta's signalling over the WebSocket, with werift standing in for browsers.
+
+const binary = findJanusBinary();
+const logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+describe.skipIf(!binary)('a group call through the media server (skipped: janus binary not installed)', () => {
+  let dir: string;
+  let janus: LocalJanus;
+  let media: MediaServers;
+  let t: TestApp;
+  let baseUrl: string;
+  let s: PopulatedSchool;
+  let group: TChat;
+  const closing: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parta-calls-janus-'));
+    janus = await startLocalJanus({ dir, logger, rtpPortRange: [20200, 20399] });
+    media = await createMediaServers({ urls: [], logger, supervised: janus });
+    t = await startTestApp({ heartbeatMs: 3_600_000, callSweepMs: 0, media });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    s = await populateSchool(t);
+    group = await call<TChat>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Педсовет', memberIds: [s.classTeacher.userId, s.verifiedTeacher.userId] });
+  });
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await media?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A device: a socket that said hello, and the signals it received. */
+  async function device(user: SignedIn) {
+    const socket = await openSocket(baseUrl, { cookie: user.cookie });
+    closing.push(async () => socket.terminate());
+    const ready = (await socket.hello(null)).at(-1) as Extract<TServerMessage, { type: 'ready' }>;
+    return { socket, connectionId: ready.connectionId, user };
+  }
+  type Device = Awaited<ReturnType<typeof device>>;
+
+  async function nextSignal(socket: TestSocket, name: string, timeoutMs = 10_000) {
+    for (;;) {
+      const message = await socket.next(timeoutMs);
+      if (message.type === 'signal' && message.name === name) return message.data as Record<string, unknown>;
+    }
+  }
+
+  /** Publishes werift's synthetic audio and video from this device; resolves with its feed id once connected. */
+  async function publish(from: Device, callId: string): Promise<{ feedId: number; publisher: WeriftPublisher }> {
+    const publisher = createWeriftPublisher();
+    closing.push(() => publisher.close());
+    from.socket.send({ type: 'media.publish', callId, sdp: await publisher.offer() });
+    const answer = await nextSignal(from.socket, 'media.answer');
+    await publisher.accept(answer.sdp as string);
+    return { feedId: answer.feedId as number, publisher };
+  }
+
+  /** Subscribes this device to feeds; resolves with the werift subscriber and the media server's stream map. */
+  async function subscribe(to: Device, callId: string, feedIds: number[]): Promise<{ subscriber: WeriftSubscriber; streams: Array<{ mid: string; feedId: number; type: string }> }> {
+    const subscriber = createWeriftSubscriber();
+    closing.push(() => subscriber.close());
+    to.socket.send({ type: 'media.subscribe', callId, feedIds });
+    const offer = await nextSignal(to.socket, 'media.offer');
+    to.socket.send({ type: 'media.answer', callId, sdp: await subscriber.answer(offer.sdp as string) });
+    await subscriber.connected(10_000);
+    return { subscriber, streams: offer.streams as Array<{ mid: string; feedId: number; type: string }> };
+  }
+
+  const currentCall = (as: SignedIn, callId: string) => call<TCall>(t, as, 'GET', `/api/calls/${callId}`);
+
+  it('carries two speakers’ audio and video to a third device, only for feeds of the call, and lets go of a device that leaves', async () => {
+    const admin = await device(s.admin);
+    const teacher = await device(s.classTeacher);
+    const listener = await device(s.verifiedTeacher);
+    const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
+    expect(started.statusCode).toBe(201);
+    const callId = started.json<TCall>().id;
+    expect(started.json<TCall>().mode).toBe('sfu');
+    for (const joiner of [teacher, listener]) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
+
+    const first = await publish(admin, callId);
+    const second = await publish(teacher, callId);
+    // The feeds are part of the call as everyone sees it.
+    const feeds = (await currentCall(s.verifiedTeacher, callId)).participants.filter((p) => p.feedId !== null).map((p) => [p.person.id, p.feedId]);
+    expect(feeds).toEqual(
+      expect.arrayContaining([
+        [s.admin.userId, first.feedId],
+        [s.classTeacher.userId, second.feedId],
+      ]),
+    );
+
+    // A feed that is not in this call is refused before the media server is asked.
+    listener.socket.send({ type: 'media.subscribe', callId, feedIds: [first.feedId, 999_999] });
+    expect(await nextSignal(listener.socket, 'media.error')).toMatchObject({ code: 'unknown_feed' });
+
+    const { subscriber, streams } = await subscribe(listener, callId, [first.feedId, second.feedId]);
+    expect(streams.filter((stream) => stream.type === 'video').map((stream) => stream.feedId).sort()).toEqual([first.feedId, second.feedId].sort());
+    // RTP of both speakers arrives: at least a few packets on every audio and video line.
+    await subscriber.waitFor(() => streams.every((stream) => (subscriber.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
+
+    // The teacher hangs up: the node lets go of her media peer (and only hers).
+    const local = () => media.status().find((instance) => instance.local)!;
+    const peersBefore = local().peers;
+    await call(t, s.classTeacher, 'POST', `/api/calls/${callId}/leave`, { connectionId: teacher.connectionId });
+    await waitFor(() => local().peers === peersBefore - 1, { what: 'the teacher’s media peer to be closed' });
+    const after = await currentCall(s.admin, callId);
+    expect(after.participants.find((p) => p.person.id === s.classTeacher.userId)).toMatchObject({ state: 'left', feedId: null });
+
+    // A device that is not the joined one may not publish into the call.
+    const adminLaptop = await device(s.admin);
+    adminLaptop.socket.send({ type: 'media.publish', callId, sdp: 'v=0' });
+    expect(await nextSignal(adminLaptop.socket, 'media.error')).toMatchObject({ code: 'not_in_call' });
+
+    // Ending it destroys the room on the media server.
+    const roomsBefore = local().rooms;
+    await call(t, s.admin, 'POST', `/api/calls/${callId}/end`);
+    await waitFor(() => local().rooms === roomsBefore - 1, { what: 'the room to be destroyed' });
+    await waitFor(() => local().peers === 0, { what: 'every media peer of the call to be closed' });
+    expect((await currentCall(s.admin, callId)).status).toBe('ended');
+  });
+});
