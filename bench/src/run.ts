@@ -1,6 +1,7 @@
 import { runChatFanout } from './chat-fanout.ts';
 import { runConnections } from './connections.ts';
 import { runHistory } from './history.ts';
+import { runLesson } from './lesson.ts';
 import { runSchoolDay } from './school-day.ts';
 import { runSendThroughput } from './send-throughput.ts';
 import { runTwoNodes } from './two-nodes.ts';
@@ -15,6 +16,7 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   'school-day': () => runSchoolDay(),
   'send-throughput': () => runSendThroughput(),
   'two-nodes': () => runTwoNodes(),
+  lesson: () => runLesson(),
 };
 
 const name = process.argv[2];
