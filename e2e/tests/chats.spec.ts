@@ -20,6 +20,7 @@ const people = {
   teacher: { name: 'Волкова Ирина Олеговна', email: `volkova.${suffix}@school.test` },
   student: { name: 'Иванов Пётр Сергеевич', email: `petr.${suffix}@school.test` },
   classmate: { name: 'Соколова Мария Игоревна', email: `maria.${suffix}@school.test` },
+  thirdStudent: { name: 'Лебедев Кирилл Андреевич', email: `kirill.${suffix}@school.test` },
   otherStudent: { name: 'Морозова Алиса Андреевна', email: `alisa.${suffix}@school.test` },
   parent: { name: 'Иванова Анна Викторовна', email: `anna.${suffix}@school.test` },
   otherParent: { name: 'Морозова Ольга Николаевна', email: `olga.${suffix}@school.test` },
@@ -31,6 +32,7 @@ const roster = [
   `5А;классный руководитель;${people.teacher.name};${people.teacher.email};;`,
   `5А;ученик;${people.student.name};${people.student.email};;`,
   `5А;ученик;${people.classmate.name};${people.classmate.email};;`,
+  `5А;ученик;${people.thirdStudent.name};${people.thirdStudent.email};;`,
   `6Б;ученик;${people.otherStudent.name};${people.otherStudent.email};;`,
   `5А;родитель;${people.parent.name};${people.parent.email};;${people.student.name}`,
   `6Б;родитель;${people.otherParent.name};${people.otherParent.email};;${people.otherStudent.name}`,
@@ -445,4 +447,59 @@ test('7. a one-to-one video call: the teacher calls the parent from their direct
   await expect(parentCall).toBeHidden();
   await expect(teacherCall).toBeHidden();
   await expect(messages(teacher).last()).toContainText(/Видеозвонок · \d+ с/);
+});
+
+test('8. a video lesson through the media server: the teacher starts it in one click, three students watch her video and screen, a hand goes up, she mutes everyone and ends it; the attendance is in the class chat', async ({ browser }) => {
+  test.setTimeout(300_000);
+  // Two more students of 5А, each in a browser of their own.
+  const signedIn = async (email: string) => {
+    const page = await newPage(browser);
+    await signInWithApi(page, email);
+    return page;
+  };
+  const [classmate, third] = [await signedIn(people.classmate.email), await signedIn(people.thirdStudent.email)];
+  const students = [student, classmate, third];
+
+  // «Новый урок в один клик» on the class page.
+  await teacher.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Мои классы' }).click();
+  await teacher.getByRole('link', { name: '5А', exact: true }).click();
+  await teacher.getByRole('button', { name: 'Новый урок в один клик' }).click();
+  const teacherLesson = teacher.getByRole('region', { name: 'Звонок: Урок 5А' });
+  await expect(teacherLesson).toBeVisible();
+
+  // The students find it in the class chat and join.
+  for (const page of students) {
+    await openChat(page, classChat);
+    await page.getByRole('button', { name: 'Присоединиться' }).click();
+    await expect(page.getByRole('region', { name: 'Звонок: Урок 5А' })).toBeVisible();
+  }
+  await expect(teacherLesson.getByRole('button', { name: 'Участники (4)' })).toBeVisible();
+  // Each of them decodes the teacher's video from the media server.
+  for (const page of students) await expect.poll(() => framesReceived(page), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  // Her screen instead of her camera: the students go on receiving frames.
+  await teacherLesson.getByRole('button', { name: 'Показать экран' }).click();
+  await expect(teacherLesson.getByRole('button', { name: 'Остановить показ' })).toBeVisible();
+  for (const page of students) {
+    const before = await framesReceived(page);
+    await expect.poll(() => framesReceived(page), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+  }
+
+  // A hand goes up; the teacher sees the queue; she mutes everyone.
+  const classmateLesson = classmate.getByRole('region', { name: 'Звонок: Урок 5А' });
+  await classmateLesson.getByRole('button', { name: 'Поднять руку' }).click();
+  await expect(teacherLesson.getByRole('region', { name: 'Подняли руку' })).toContainText(people.classmate.name);
+  await teacherLesson.getByRole('button', { name: 'Выключить микрофон всем' }).click();
+  for (const page of students) await expect(page.getByRole('region', { name: 'Звонок: Урок 5А' })).toContainText('Ведущий выключил ваш микрофон');
+  await expect(classmateLesson.getByRole('button', { name: 'Включить микрофон' })).toBeDisabled();
+
+  // She ends the lesson for everyone: the windows close and the class chat has the attendance.
+  await teacherLesson.getByRole('button', { name: 'Завершить для всех' }).click();
+  for (const page of [teacher, ...students]) await expect(page.getByRole('region', { name: 'Звонок: Урок 5А' })).toBeHidden();
+  const ended = messages(student).filter({ hasText: 'Урок «Урок 5А» завершён' });
+  await expect(ended).toContainText('пришли 4 из 4');
+  await ended.getByText('Посещаемость').click();
+  for (const name of [people.teacher.name, people.student.name, people.classmate.name, people.thirdStudent.name]) await expect(ended).toContainText(name);
+  await classmate.context().close();
+  await third.context().close();
 });

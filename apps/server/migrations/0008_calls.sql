@@ -1,5 +1,28 @@
--- Issue 6: calls from a chat (one-to-one peer to peer, groups through the media server).
--- docs/subsystems/calls.md
+-- Issue 6: calls from a chat (one-to-one peer to peer, groups through the media server) and
+-- video lessons for a class. docs/subsystems/calls.md
+
+-- A video lesson «урок» for a class, planned or started at once; its call is made when the
+-- teacher starts it. Its link and its attendance are posted in the class chat.
+CREATE TABLE lessons (
+  id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id uuid NOT NULL REFERENCES organizations (id),
+  class_id        uuid NOT NULL REFERENCES classes (id),
+  chat_id         uuid NOT NULL REFERENCES chats (id),
+  teacher_id      uuid NOT NULL REFERENCES users (id),
+  title           text NOT NULL,
+  scheduled_for   timestamptz,
+  waiting_room    boolean NOT NULL DEFAULT false,
+  created_at      timestamptz NOT NULL,
+  started_at      timestamptz,
+  ended_at        timestamptz
+);
+CREATE INDEX lessons_class ON lessons (class_id, created_at);
+-- Staff invited to a lesson besides the class.
+CREATE TABLE lesson_guests (
+  lesson_id uuid NOT NULL REFERENCES lessons (id),
+  user_id   uuid NOT NULL REFERENCES users (id),
+  PRIMARY KEY (lesson_id, user_id)
+);
 
 CREATE TABLE calls (
   id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -14,7 +37,12 @@ CREATE TABLE calls (
   -- The media server room of a group call: the instance's URL and the VideoRoom room id.
   media_instance  text,
   media_room      bigint,
-  CHECK ((mode = 'sfu') = (media_room IS NOT NULL))
+  -- A lesson's call (kind 'lesson'); the host is its teacher.
+  kind            text NOT NULL DEFAULT 'call' CHECK (kind IN ('call', 'lesson')),
+  lesson_id       uuid UNIQUE REFERENCES lessons (id),
+  waiting_room    boolean NOT NULL DEFAULT false,
+  CHECK ((mode = 'sfu') = (media_room IS NOT NULL)),
+  CHECK ((kind = 'lesson') = (lesson_id IS NOT NULL))
 );
 -- At most one call in progress per chat: starting another joins it.
 CREATE UNIQUE INDEX calls_one_live_per_chat ON calls (chat_id) WHERE ended_at IS NULL;
@@ -23,7 +51,7 @@ CREATE INDEX calls_live ON calls (started_at) WHERE ended_at IS NULL;
 CREATE TABLE call_participants (
   call_id       uuid NOT NULL REFERENCES calls (id),
   user_id       uuid NOT NULL REFERENCES users (id),
-  state         text NOT NULL CHECK (state IN ('invited', 'joined', 'left', 'declined')),
+  state         text NOT NULL CHECK (state IN ('invited', 'waiting', 'joined', 'left', 'declined', 'removed')),
   joined_at     timestamptz,
   left_at       timestamptz,
   -- Since when they are in the call now (null when not joined); the stretch is added to
@@ -35,6 +63,10 @@ CREATE TABLE call_participants (
   feed_id       bigint,
   audio_muted   boolean NOT NULL DEFAULT false,
   video_off     boolean NOT NULL DEFAULT false,
+  -- The host muted them (their audio is stopped at the media server until the host lets them speak).
+  muted_by_host boolean NOT NULL DEFAULT false,
+  -- A raised hand; the queue is in this order.
+  hand_raised_at timestamptz,
   -- When the device's socket closed while joined: it leaves unless it comes back within a grace period.
   disconnected_at timestamptz,
   PRIMARY KEY (call_id, user_id)

@@ -42,7 +42,7 @@ import { createUploadsService, registerUploadRoutes, uploadPath, uploadRequestBo
 import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGateway, throttleReports, type EventBus } from './platform/realtime/index.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/limits/index.ts';
 import type { MediaServers } from './platform/media/index.ts';
-import { createCallSignalling, createCallsService, registerCallRoutes } from './modules/calls/index.ts';
+import { createCallSignalling, createCallsService, createLessonsService, registerCallRoutes } from './modules/calls/index.ts';
 import { Redis } from 'ioredis';
 
 export type AppOptions = {
@@ -157,6 +157,7 @@ export async function buildApp(options: AppOptions) {
   const roster = createRosterService({ db: database.db, clock, school, people });
   const media = options.media ?? null;
   const calls = createCallsService({ db: database.db, clock, eventLog, media, onMediaError: (error) => app.log.warn({ err: error }, 'media server request failed') });
+  const lessons = createLessonsService({ db: database.db, clock, eventLog, calls });
   const signalling = createCallSignalling({ calls, bus, media, logger: app.log });
   const callSweepMs = options.callSweepMs ?? 5_000;
   const callSweep = callSweepMs > 0 ? setInterval(() => void calls.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'sweeping calls failed')), callSweepMs) : undefined;
@@ -245,7 +246,7 @@ export async function buildApp(options: AppOptions) {
   registerRosterRoutes(app, { roster });
   registerChatRoutes(app, { chats, messages, reports, chatInvitations });
   registerAttachmentRoutes(app, { db: database.db, uploads });
-  registerCallRoutes(app, { calls });
+  registerCallRoutes(app, { calls, lessons });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {

@@ -16,8 +16,12 @@ export type TCallStatus = z.infer<typeof ZCallStatus>;
 export const ZCallParticipant = z
   .object({
     person: ZPersonRef,
-    /** invited: rung, not answered yet; joined: in the call now; left / declined: no longer. */
-    state: z.enum(['invited', 'joined', 'left', 'declined']),
+    /**
+     * invited: rung, not answered yet; waiting: in a lesson's waiting room until the teacher lets
+     * them in; joined: in the call now; left / declined: no longer; removed: the teacher removed
+     * them from the lesson (they cannot come back to it).
+     */
+    state: z.enum(['invited', 'waiting', 'joined', 'left', 'declined', 'removed']),
     /** The first time they joined (null if never). */
     joinedAt: z.iso.datetime().nullable(),
     leftAt: z.iso.datetime().nullable(),
@@ -27,6 +31,10 @@ export const ZCallParticipant = z
     feedId: z.number().int().nullable(),
     audioMuted: z.boolean(),
     videoOff: z.boolean(),
+    /** The host muted them: their microphone reaches nobody until the host lets them speak. */
+    mutedByHost: z.boolean(),
+    /** When they raised their hand (the queue is in this order); null when it is down. */
+    handRaisedAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'CallParticipant' });
 export type TCallParticipant = z.infer<typeof ZCallParticipant>;
@@ -36,6 +44,15 @@ export const ZCall = z
     id: z.uuid(),
     chatId: z.uuid(),
     chatTitle: z.string(),
+    /** What the window shows: the lesson's topic, or the chat's title. */
+    title: z.string(),
+    /** A call, or a video lesson «урок» (its lesson: `lessonId`). */
+    kind: z.enum(['call', 'lesson']),
+    lessonId: z.uuid().nullable(),
+    /** Who moderates (mutes, removes, lets in, ends for everyone): the lesson's teacher, or whoever started the call. */
+    hostId: z.uuid(),
+    /** Lessons: newcomers wait until the teacher lets them in. */
+    waitingRoom: z.boolean(),
     mode: ZCallMode,
     /** Started as a video call (the callee's ring says «видеозвонок»). */
     video: z.boolean(),
@@ -65,6 +82,68 @@ export const ZUpdateCallMediaRequest = z
   .refine((value) => value.audioMuted !== undefined || value.videoOff !== undefined, { message: 'audioMuted or videoOff is required' })
   .meta({ id: 'UpdateCallMediaRequest' });
 export type TUpdateCallMediaRequest = z.infer<typeof ZUpdateCallMediaRequest>;
+
+/** Raise or lower a hand: one's own, or (the host) lower anyone's. */
+export const ZSetHandRequest = z.object({ raised: z.boolean() }).strict().meta({ id: 'SetHandRequest' });
+export type TSetHandRequest = z.infer<typeof ZSetHandRequest>;
+
+/** (The host) mute one participant, or let them speak again. */
+export const ZMuteParticipantRequest = z.object({ muted: z.boolean() }).strict().meta({ id: 'MuteParticipantRequest' });
+export type TMuteParticipantRequest = z.infer<typeof ZMuteParticipantRequest>;
+
+// ---- Video lessons «Новый урок в один клик» ----
+
+export const ZLessonAttendance = z
+  .object({
+    person: ZPersonRef,
+    /** The first time they joined; null if they never did. */
+    joinedAt: z.iso.datetime().nullable(),
+    /** Time in the lesson over all their joins. */
+    seconds: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'LessonAttendance' });
+export type TLessonAttendance = z.infer<typeof ZLessonAttendance>;
+
+export const ZLesson = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    classId: z.uuid(),
+    className: z.string(),
+    /** The class chat: the lesson's link is posted there, and its attendance when it ends. */
+    chatId: z.uuid(),
+    title: z.string(),
+    teacher: ZPersonRef,
+    /** Planned start; null for a lesson started at once. */
+    scheduledFor: z.iso.datetime().nullable(),
+    waitingRoom: z.boolean(),
+    status: z.enum(['scheduled', 'live', 'ended']),
+    /** The lesson's call while it is live (and after). */
+    callId: z.uuid().nullable(),
+    startedAt: z.iso.datetime().nullable(),
+    endedAt: z.iso.datetime().nullable(),
+    /** Staff invited besides the class. */
+    guests: z.array(ZPersonRef),
+    /** Who came, when, how long — for the teacher and staff, once it has ended; null otherwise. */
+    attendance: z.array(ZLessonAttendance).nullable(),
+  })
+  .meta({ id: 'Lesson' });
+export type TLesson = z.infer<typeof ZLesson>;
+
+export const ZCreateLessonRequest = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    /** Omit to start at once; otherwise the planned start (ISO date-time, in the future). */
+    scheduledFor: z.iso.datetime({ offset: true }).optional(),
+    waitingRoom: z.boolean().optional(),
+    /** Staff of the school invited besides the class (a colleague, the director). */
+    guestIds: z.array(z.uuid()).max(20).optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateLessonRequest' });
+export type TCreateLessonRequest = z.infer<typeof ZCreateLessonRequest>;
+
+export const ZListLessonsResponse = z.object({ lessons: z.array(ZLesson) }).meta({ id: 'ListLessonsResponse' });
 
 export const ZListCallsResponse = z.object({ calls: z.array(ZCall) }).meta({ id: 'ListCallsResponse' });
 export type TListCallsResponse = z.infer<typeof ZListCallsResponse>;

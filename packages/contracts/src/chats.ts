@@ -24,7 +24,7 @@ export type TReaction = z.infer<typeof ZReaction>;
 /** What a system message records («добавил участников», «вышла из чата»…). */
 export const ZSystemEvent = z
   .object({
-    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned', 'call']),
+    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned', 'call', 'lesson']),
     /** Who did it (null when the roster did it: a student joined or left the class). */
     actor: ZPersonRef.nullable(),
     /** Whom it concerns (added, removed, joined, left). */
@@ -39,6 +39,17 @@ export const ZSystemEvent = z
         video: z.boolean(),
         /** From the first answer to the end; null when nobody answered. */
         durationSeconds: z.number().int().nonnegative().nullable(),
+      })
+      .optional(),
+    /** (lesson) A lesson was scheduled, started or ended in this class chat; when ended, with its attendance. */
+    lesson: z
+      .object({
+        lessonId: z.uuid(),
+        title: z.string(),
+        outcome: z.enum(['scheduled', 'started', 'ended']),
+        scheduledFor: z.iso.datetime().nullable(),
+        durationSeconds: z.number().int().nonnegative().nullable(),
+        attendance: z.array(z.object({ person: ZPersonRef, joinedAt: z.iso.datetime().nullable(), seconds: z.number().int().nonnegative() })).nullable(),
       })
       .optional(),
   })

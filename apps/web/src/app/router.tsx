@@ -14,6 +14,7 @@ import { NotFoundPage } from './NotFoundPage';
 import { RequireSession } from './RequireSession';
 import { SignedInRealtime } from './SignedInRealtime';
 import { CallProvider } from '../features/calls/CallProvider';
+import { LessonPage } from '../features/calls/LessonPage';
 import { AppShell } from './shell/AppShell';
 
 export function createRoutes(registry: EventRegistry): RouteObject[] {
@@ -56,6 +57,8 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
             ...areas.map(({ path, Page, children }): RouteObject => ({ path: path.slice(1), element: <Page />, ...(children ? { children } : {}) })),
             // A chat's invitation link: signed in only (the guard sends others to sign in and back).
             { path: 'chat-invite/:token', element: <ChatInvitePage /> },
+            // A video lesson's link (posted in its class chat).
+            { path: 'lessons/:lessonId', element: <LessonPage /> },
             // Inside the guard on purpose: unknown addresses are not revealed to signed-out visitors.
             { path: '*', element: <NotFoundPage /> },
           ],

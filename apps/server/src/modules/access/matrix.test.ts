@@ -56,6 +56,10 @@ type Fixtures = PopulatedSchool & {
   endCalls(): Promise<void>;
   /** A new call in the direct chat, started (and joined) by the verified teacher; the parent is rung. */
   freshCall(): Promise<string>;
+  /** Like freshCall, with the parent in it too. */
+  freshAnsweredCall(): Promise<string>;
+  /** A lesson planned by the class teacher for 5А (whose class chat exists). */
+  freshLesson(): Promise<string>;
 };
 type Case = { url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> };
 type Scoped = { request(fixtures: Fixtures): Promise<Case> | Case; expect: Expect };
@@ -259,8 +263,8 @@ const matrix: Record<string, Entry> = {
   'PUT /api/organizations/:organizationId/chat-settings': { request: (f) => ({ url: `${org(f)}/chat-settings`, payload: { studentsMayMessageEachOther: true } }), expect: adminOfA(200) },
   'POST /api/classes/:classId/chats': {
     scopes: {
-      // The administrator opens it (201); the class teacher, put in it by the roster, gets it back (200).
-      'own class': { request: (f) => ({ url: `/api/classes/${f.classA}/chats`, payload: { kind: 'class' } }), expect: classManagers(201, { classTeacher: 200 }) },
+      // Already opened by the class teacher (lessons need it): the administrator joins it, the class teacher gets it back (200).
+      'own class': { request: (f) => ({ url: `/api/classes/${f.classA}/chats`, payload: { kind: 'class' } }), expect: classManagers(200) },
       'other class': { request: (f) => ({ url: `/api/classes/${f.classB}/chats`, payload: { kind: 'parents' } }), expect: adminOfA(201, { student: 404, parent: 404 }) },
     },
   },
@@ -292,6 +296,41 @@ const matrix: Record<string, Entry> = {
   'POST /api/calls/:callId/end': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/end`, payload: {} }), expect: directPair(403, { verifiedTeacher: 200 }) },
   // Only someone in the call (the parent is only rung: 409).
   'PATCH /api/calls/:callId/me': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/me`, payload: { audioMuted: true } }), expect: directPair(200, { parent: 409 }) },
+  // Hands and moderation: the host (who started the call) moderates; the other participant 403.
+  'PUT /api/calls/:callId/participants/:userId/hand': {
+    scopes: {
+      'one’s own (the verified teacher’s)': { request: async (f) => ({ url: `/api/calls/${await f.freshCall()}/participants/${f.verifiedTeacher.userId}/hand`, payload: { raised: true } }), expect: directPair(200, { parent: 403 }) },
+      'lowering another’s (the parent’s)': {
+        request: async (f) => {
+          const id = await f.freshAnsweredCall();
+          await call(t, f.parent, 'PUT', `/api/calls/${id}/participants/${f.parent.userId}/hand`, { raised: true });
+          return { url: `/api/calls/${id}/participants/${f.parent.userId}/hand`, payload: { raised: false } };
+        },
+        expect: directPair(200),
+      },
+    },
+  },
+  'POST /api/calls/:callId/participants/:userId/mute': { request: async (f) => ({ url: `/api/calls/${await f.freshAnsweredCall()}/participants/${f.parent.userId}/mute`, payload: { muted: true } }), expect: directPair(403, { verifiedTeacher: 200 }) },
+  'POST /api/calls/:callId/mute-all': { request: async (f) => ({ url: `/api/calls/${await f.freshAnsweredCall()}/mute-all`, payload: {} }), expect: directPair(403, { verifiedTeacher: 200 }) },
+  'POST /api/calls/:callId/participants/:userId/remove': { request: async (f) => ({ url: `/api/calls/${await f.freshAnsweredCall()}/participants/${f.parent.userId}/remove`, payload: {} }), expect: directPair(403, { verifiedTeacher: 200 }) },
+  // Nobody waits in a call without a waiting room: the host gets 409.
+  'POST /api/calls/:callId/participants/:userId/admit': { request: async (f) => ({ url: `/api/calls/${await f.freshAnsweredCall()}/participants/${f.parent.userId}/admit`, payload: {} }), expect: directPair(403, { verifiedTeacher: 409 }) },
+  // Lessons: verified teachers of the class (in its class chat) plan them; 5Б has no class chat yet (409 for those who could).
+  'POST /api/classes/:classId/lessons': {
+    scopes: {
+      'own class': { request: (f) => ({ url: `/api/classes/${f.classA}/lessons`, payload: { title: 'Дроби' } }), expect: membersOfA(403, { adminA: 201, director: 201, classTeacher: 201 }) },
+      'other class': { request: (f) => ({ url: `/api/classes/${f.classB}/lessons`, payload: { title: 'Дроби' } }), expect: membersOfA(403, { adminA: 409, director: 409, verifiedTeacher: 409, classTeacher: 409 }) },
+    },
+  },
+  'GET /api/classes/:classId/lessons': {
+    scopes: {
+      'own class': { request: (f) => ({ url: `/api/classes/${f.classA}/lessons` }), expect: membersOfA(200) },
+      'other class': { request: (f) => ({ url: `/api/classes/${f.classB}/lessons` }), expect: membersOfA(200, { student: 404, parent: 404 }) },
+    },
+  },
+  'GET /api/lessons/:lessonId': { request: async (f) => ({ url: `/api/lessons/${await f.freshLesson()}` }), expect: membersOfA(200) },
+  // Only its teacher starts it — here without a media server, so 503 (lessons.test.ts starts one on Janus).
+  'POST /api/lessons/:lessonId/start': { request: async (f) => ({ url: `/api/lessons/${await f.freshLesson()}/start`, payload: { connectionId: randomUUID() } }), expect: membersOfA(403, { classTeacher: 503 }) },
   'GET /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages` }), expect: chatMembers(200) },
   'POST /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages`, payload: { clientId: randomUUID(), text: 'Добрый день!' } }), expect: chatMembers(201) },
   'PATCH /api/chats/:chatId/messages/:messageId': {
@@ -384,6 +423,7 @@ beforeAll(async () => {
   const schoolChannel = chats.find((c) => c.organizationId === school.organizationId && c.systemChannel === 'school')!;
   const ackPost = await call<{ id: string }>(t, school.admin, 'POST', `/api/chats/${schoolChannel.id}/messages`, { clientId: randomUUID(), text: 'Подтвердите, пожалуйста', requiresAck: true });
   const direct = await call<{ id: string }>(t, school.verifiedTeacher, 'POST', `${base}/direct-chats`, { userId: school.parent.userId });
+  await call(t, school.classTeacher, 'POST', `/api/classes/${school.classA}/chats`, { kind: 'class' });
   const endCalls = async () => {
     for (const running of (await call<{ calls: { id: string; chatId: string; startedBy: { id: string } }[] }>(t, school.parent, 'GET', '/api/calls')).calls) {
       const starter = running.startedBy.id === school.parent.userId ? school.parent : school.verifiedTeacher;
@@ -398,6 +438,14 @@ beforeAll(async () => {
       await endCalls();
       return (await call<{ id: string }>(t, school.verifiedTeacher, 'POST', `/api/chats/${direct.id}/calls`, { video: true, connectionId: randomUUID() })).id;
     },
+    freshAnsweredCall: async () => {
+      await endCalls();
+      const { id } = await call<{ id: string }>(t, school.verifiedTeacher, 'POST', `/api/chats/${direct.id}/calls`, { video: true, connectionId: randomUUID() });
+      await call(t, school.parent, 'POST', `/api/calls/${id}/join`, { connectionId: randomUUID() });
+      return id;
+    },
+    freshLesson: async () =>
+      (await call<{ id: string }>(t, school.classTeacher, 'POST', `/api/classes/${school.classA}/lessons`, { title: 'Дроби', scheduledFor: new Date(Date.now() + 86_400_000).toISOString() })).id,
     channelId: channel.id,
     ackPost: { chatId: schoolChannel.id, messageId: ackPost.id },
     freshReport: async () => {

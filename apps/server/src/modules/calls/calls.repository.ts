@@ -17,12 +17,15 @@ export type CallRow = {
   ended_at: Date | null;
   media_instance: string | null;
   media_room: number | null;
+  kind: 'call' | 'lesson';
+  lesson_id: string | null;
+  waiting_room: boolean;
 };
 
 export type ParticipantRow = {
   call_id: string;
   user_id: string;
-  state: 'invited' | 'joined' | 'left' | 'declined';
+  state: 'invited' | 'waiting' | 'joined' | 'left' | 'declined' | 'removed';
   joined_at: Date | null;
   left_at: Date | null;
   present_since: Date | null;
@@ -31,10 +34,12 @@ export type ParticipantRow = {
   feed_id: number | null;
   audio_muted: boolean;
   video_off: boolean;
+  muted_by_host: boolean;
+  hand_raised_at: Date | null;
   disconnected_at: Date | null;
 };
 
-const callColumns = ['id', 'chat_id', 'organization_id', 'mode', 'video', 'started_by', 'started_at', 'answered_at', 'ended_at', 'media_instance', 'media_room'] as const;
+const callColumns = ['id', 'chat_id', 'organization_id', 'mode', 'video', 'started_by', 'started_at', 'answered_at', 'ended_at', 'media_instance', 'media_room', 'kind', 'lesson_id', 'waiting_room'] as const;
 
 const toCallRow = <T extends { media_room: string | number | null }>(row: T) => ({ ...row, media_room: row.media_room === null ? null : Number(row.media_room) });
 
@@ -62,7 +67,7 @@ export async function liveCallsOf(db: Executor, userId: string): Promise<CallRow
   return rows.map(toCallRow);
 }
 
-export async function insertCall(tx: Executor, values: Omit<CallRow, 'id' | 'answered_at' | 'ended_at'>): Promise<string> {
+export async function insertCall(tx: Executor, values: Omit<CallRow, 'id' | 'answered_at' | 'ended_at' | 'kind' | 'lesson_id' | 'waiting_room'> & Partial<Pick<CallRow, 'kind' | 'lesson_id' | 'waiting_room'>>): Promise<string> {
   const row = await tx
     .insertInto('calls')
     .values({ ...values, answered_at: null, ended_at: null })
@@ -103,14 +108,35 @@ export async function insertParticipants(tx: Executor, rows: Array<{ callId: str
 
 /** Joins (or re-joins from another device): the device becomes `connectionId`; a new stretch of presence starts unless one is running. */
 export async function markJoined(tx: Executor, callId: string, userId: string, connectionId: string, now: Date) {
+  await upsertDevice(tx, callId, userId, connectionId, now, 'joined');
+}
+
+/** A lesson's waiting room: the device is known (signals reach it) but not in the call until let in. */
+export async function markWaiting(tx: Executor, callId: string, userId: string, connectionId: string, now: Date) {
+  await upsertDevice(tx, callId, userId, connectionId, now, 'waiting');
+}
+
+/** Lets a waiting participant in: they join from the device they waited on. */
+export async function admit(tx: Executor, callId: string, userId: string, now: Date) {
+  await tx
+    .updateTable('call_participants')
+    .set({ state: 'joined', joined_at: sql`coalesce(joined_at, ${now}::timestamptz)`, present_since: now })
+    .where('call_id', '=', callId)
+    .where('user_id', '=', userId)
+    .where('state', '=', 'waiting')
+    .execute();
+}
+
+async function upsertDevice(tx: Executor, callId: string, userId: string, connectionId: string, now: Date, state: 'joined' | 'waiting') {
+  const joined = state === 'joined';
   await tx
     .insertInto('call_participants')
-    .values({ call_id: callId, user_id: userId, state: 'joined', joined_at: now, present_since: now, left_at: null, connection_id: connectionId, feed_id: null, disconnected_at: null })
+    .values({ call_id: callId, user_id: userId, state, joined_at: joined ? now : null, present_since: joined ? now : null, left_at: null, connection_id: connectionId, feed_id: null, disconnected_at: null })
     .onConflict((conflict) =>
       conflict.columns(['call_id', 'user_id']).doUpdateSet({
-        state: 'joined',
+        state,
         joined_at: sql`coalesce(call_participants.joined_at, excluded.joined_at)`,
-        present_since: sql`coalesce(call_participants.present_since, excluded.present_since)`,
+        present_since: joined ? sql`coalesce(call_participants.present_since, excluded.present_since)` : null,
         left_at: null,
         connection_id: connectionId,
         // A new device publishes anew.
@@ -121,15 +147,16 @@ export async function markJoined(tx: Executor, callId: string, userId: string, c
     .execute();
 }
 
-/** Leaves: the running stretch of presence is added to seconds_in. Only the given participants who are joined. */
-export async function markLeft(tx: Executor, callId: string, userIds: readonly string[], now: Date) {
+/** Leaves (or is removed): the running stretch of presence is added to seconds_in. Only the given participants who are joined or waiting. */
+export async function markLeft(tx: Executor, callId: string, userIds: readonly string[], now: Date, state: 'left' | 'removed' = 'left') {
   if (userIds.length === 0) return;
   await tx
     .updateTable('call_participants')
     .set({
-      state: 'left',
+      state,
+      hand_raised_at: null,
       left_at: now,
-      seconds_in: sql`seconds_in + greatest(0, floor(extract(epoch from (${now}::timestamptz - present_since))))::int`,
+      seconds_in: sql`seconds_in + coalesce(greatest(0, floor(extract(epoch from (${now}::timestamptz - present_since))))::int, 0)`,
       present_since: null,
       connection_id: null,
       feed_id: null,
@@ -137,7 +164,7 @@ export async function markLeft(tx: Executor, callId: string, userIds: readonly s
     })
     .where('call_id', '=', callId)
     .where('user_id', 'in', userIds)
-    .where('state', '=', 'joined')
+    .where('state', 'in', ['joined', 'waiting'])
     .execute();
 }
 
@@ -146,7 +173,12 @@ export async function markDeclined(tx: Executor, callId: string, userId: string)
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function setMedia(tx: Executor, callId: string, userId: string, values: { audio_muted?: boolean; video_off?: boolean; feed_id?: number | null }) {
+export async function setMedia(
+  tx: Executor,
+  callId: string,
+  userId: string,
+  values: { audio_muted?: boolean; video_off?: boolean; feed_id?: number | null; muted_by_host?: boolean; hand_raised_at?: Date | null },
+) {
   await tx.updateTable('call_participants').set(values).where('call_id', '=', callId).where('user_id', '=', userId).execute();
 }
 
@@ -164,7 +196,7 @@ export async function markDisconnected(db: Executor, connectionId: string, now: 
     .updateTable('call_participants')
     .set({ disconnected_at: now })
     .where('connection_id', '=', connectionId)
-    .where('state', '=', 'joined')
+    .where('state', 'in', ['joined', 'waiting'])
     .where('disconnected_at', 'is', null)
     .returning('call_id')
     .execute();
@@ -179,7 +211,7 @@ export async function stale(db: Executor, ringingBefore: Date, goneBefore: Date)
     .innerJoin('calls', 'calls.id', 'call_participants.call_id')
     .select(['call_participants.call_id', 'call_participants.user_id'])
     .where('calls.ended_at', 'is', null)
-    .where('call_participants.state', '=', 'joined')
+    .where('call_participants.state', 'in', ['joined', 'waiting'])
     .where('call_participants.disconnected_at', '<', goneBefore)
     .execute();
   return { unanswered: unanswered.map((row) => row.id), gone };
@@ -191,8 +223,9 @@ export async function toCall(db: Executor, call: CallRow, rows?: ParticipantRow[
   const people = new Map((await chatPeople(db, call.organization_id, [...new Set([call.started_by, ...list.map((row) => row.user_id)])])).map((row) => [row.id, row]));
   const personRef = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
   const chat = await db.selectFrom('chats').select('title').where('id', '=', call.chat_id).executeTakeFirst();
+  const lesson = call.lesson_id ? await db.selectFrom('lessons').select('title').where('id', '=', call.lesson_id).executeTakeFirst() : undefined;
   const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
-  const order = { joined: 0, invited: 1, left: 2, declined: 3 } as const;
+  const order = { joined: 0, waiting: 1, invited: 2, left: 3, declined: 4, removed: 5 } as const;
   const participantsOut: TCallParticipant[] = [...list]
     .sort((a, b) => order[a.state] - order[b.state] || (people.get(a.user_id)?.display_name ?? '').localeCompare(people.get(b.user_id)?.display_name ?? '', 'ru'))
     .map((row) => ({
@@ -200,15 +233,22 @@ export async function toCall(db: Executor, call: CallRow, rows?: ParticipantRow[
       state: row.state,
       joinedAt: iso(row.joined_at),
       leftAt: iso(row.left_at),
-      connectionId: row.state === 'joined' ? row.connection_id : null,
+      connectionId: row.state === 'joined' || row.state === 'waiting' ? row.connection_id : null,
       feedId: row.state === 'joined' ? row.feed_id : null,
-      audioMuted: row.audio_muted,
+      audioMuted: row.audio_muted || row.muted_by_host,
       videoOff: row.video_off,
+      mutedByHost: row.muted_by_host,
+      handRaisedAt: iso(row.hand_raised_at),
     }));
   return {
     id: call.id,
     chatId: call.chat_id,
     chatTitle: chat?.title ?? '',
+    title: lesson?.title ?? chat?.title ?? '',
+    kind: call.kind,
+    lessonId: call.lesson_id,
+    hostId: call.started_by,
+    waitingRoom: call.waiting_room,
     mode: call.mode,
     video: call.video,
     status: call.ended_at ? 'ended' : call.answered_at ? 'active' : 'ringing',

@@ -1,14 +1,34 @@
-import { callRingSeconds, type TCall, type TJoinCallRequest, type TStartCallRequest, type TUpdateCallMediaRequest } from '@parta/contracts';
+import { callRingSeconds, type TCall, type TJoinCallRequest, type TLessonAttendance, type TStartCallRequest, type TUpdateCallMediaRequest } from '@parta/contracts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, type Identity, type LocalizedText } from '../../platform/http/index.ts';
 import type { MediaRoomRef, MediaServers } from '../../platform/media/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
-import { chatMemberIds, postSystemMessage, requireChatMember } from '../chats/index.ts';
+import { chatMemberIds, chatPeople, postSystemMessage, requireChatMember } from '../chats/index.ts';
 import * as repository from './calls.repository.ts';
 
 export type CallsService = ReturnType<typeof createCallsService>;
+
+/**
+ * A lesson's attendance: everyone who came (first join, time over all joins), then the class's
+ * students who did not come (0 s), by name.
+ */
+export async function attendanceOf(db: Kysely<DB>, call: repository.CallRow): Promise<TLessonAttendance[]> {
+  const rows = (await repository.participants(db, call.id)).filter((row) => row.joined_at !== null);
+  const lesson = call.lesson_id ? await db.selectFrom('lessons').select('class_id').where('id', '=', call.lesson_id).executeTakeFirst() : undefined;
+  const students = lesson
+    ? await db.selectFrom('class_members').select('user_id').where('class_id', '=', lesson.class_id).where('role', '=', 'student').where('left_at', 'is', null).execute()
+    : [];
+  const absent = students.map((row) => row.user_id).filter((id) => !rows.some((row) => row.user_id === id));
+  const people = new Map((await chatPeople(db, call.organization_id, [...rows.map((row) => row.user_id), ...absent])).map((row) => [row.id, row]));
+  const person = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
+  const byName = (a: TLessonAttendance, b: TLessonAttendance) => a.person.displayName.localeCompare(b.person.displayName, 'ru');
+  return [
+    ...rows.map((row) => ({ person: person(row.user_id), joinedAt: new Date(row.joined_at!).toISOString(), seconds: row.seconds_in })).sort(byName),
+    ...absent.map((id) => ({ person: person(id), joinedAt: null, seconds: 0 })).sort(byName),
+  ];
+}
 
 /** A device whose socket closed stays in the call this long, waiting for it to reconnect. */
 export const reconnectGraceMs = 20_000;
@@ -30,19 +50,57 @@ const callEnded: LocalizedText = { ru: 'Звонок уже завершён.', 
 export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLog: EventLog; media: MediaServers | null; onMediaError?(error: unknown): void }) {
   const { db, clock, eventLog } = deps;
 
-  /** The call, for a member of its chat; 404 for anyone else. */
+  /**
+   * The call, for a member of its chat — or, for a lesson, also its teacher and invited staff;
+   * 404 for anyone else. `isHost`: the lesson's teacher or whoever started the call, or (plain
+   * calls) an administrator of the chat: they moderate.
+   */
   async function requireCallMember(identity: Identity | null, callId: string) {
     const call = await repository.findCall(db, callId);
     if (!call) throw notFound();
-    const { person, membership, chat } = await requireChatMember(db, identity, call.chat_id);
-    return { person, membership, chat, call };
+    const asMember = await requireChatMember(db, identity, call.chat_id).catch((error: unknown) => {
+      if (call.lesson_id && error instanceof AppError && error.status === 404) return null;
+      throw error;
+    });
+    if (!asMember) {
+      // A lesson's guest (invited staff) who is not in the class chat.
+      const person = identity!;
+      const guest = await db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', call.lesson_id!).where('user_id', '=', person.userId).executeTakeFirst();
+      if (!guest && call.started_by !== person.userId) throw notFound();
+      return { person, call, isHost: call.started_by === person.userId };
+    }
+    const isHost = call.started_by === asMember.person.userId || (call.kind === 'call' && asMember.membership.role === 'admin');
+    return { person: asMember.person, call, isHost };
+  }
+
+  function requireHost(isHost: boolean) {
+    if (!isHost) throw forbidden({ ru: 'Это может только ведущий: учитель урока или тот, кто начал звонок.', en: 'Only the host can do this: the lesson’s teacher or whoever started the call.' });
+  }
+
+  /** Everyone who hears of a call: its chat's members, and a lesson's guests and participants from outside the chat. */
+  async function audienceOf(tx: Tx, call: repository.CallRow) {
+    const members = await chatMemberIds(tx.db, call.chat_id);
+    if (!call.lesson_id) return members;
+    const guests = await tx.db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', call.lesson_id).execute();
+    const participants = await repository.participants(tx.db, call.id);
+    return [...new Set([...members, ...guests.map((row) => row.user_id), ...participants.map((row) => row.user_id)])];
   }
 
   async function announce(tx: Tx, call: repository.CallRow, name: 'call.started' | 'call.updated') {
     const fresh = (await repository.findCall(tx.db, call.id))!;
     const view = await repository.toCall(tx.db, fresh);
-    await eventLog.append(tx, await chatMemberIds(tx.db, call.chat_id), name, { call: view });
+    await eventLog.append(tx, await audienceOf(tx, fresh), name, { call: view });
     return view;
+  }
+
+  /** Applies the host's mute at the media server (after commit): the participant's audio reaches nobody. */
+  function moderateAfterCommit(tx: Tx, call: repository.CallRow, feedIds: readonly number[], audio: boolean) {
+    if (!deps.media || !call.media_instance || call.media_room === null || feedIds.length === 0) return;
+    const media = deps.media;
+    const ref: MediaRoomRef = { instance: call.media_instance, roomId: call.media_room };
+    tx.afterCommit(async () => {
+      for (const feedId of feedIds) await media.moderate(ref, feedId, { audio }).catch((error: unknown) => deps.onMediaError?.(error));
+    });
   }
 
   /** Ends a call: everyone still in it leaves, the chat gets «Звонок, 3 мин» (or missed/declined). */
@@ -58,13 +116,27 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     await repository.setEnded(tx.db, call.id, now);
     const durationSeconds = call.answered_at ? Math.max(0, Math.round((now.getTime() - new Date(call.answered_at).getTime()) / 1000)) : null;
     const starter = await tx.db.selectFrom('users').select(['id', 'display_name']).where('id', '=', call.started_by).executeTakeFirstOrThrow();
-    await postSystemMessage(tx, { eventLog, now }, call.chat_id, {
-      action: 'call',
-      actor: { id: starter.id, displayName: starter.display_name },
-      subjects: [],
-      title: null,
-      call: { callId: call.id, outcome, video: call.video, durationSeconds },
-    });
+    const actor = { id: starter.id, displayName: starter.display_name };
+    if (call.lesson_id) {
+      // A lesson: its attendance (who, when, how long — and the class's students who did not come) in the class chat.
+      const lesson = (await tx.db.updateTable('lessons').set({ ended_at: now }).where('id', '=', call.lesson_id).returning(['id', 'title', 'scheduled_for', 'started_at']).executeTakeFirst())!;
+      await postSystemMessage(tx, { eventLog, now }, call.chat_id, {
+        action: 'lesson',
+        actor,
+        subjects: [],
+        title: null,
+        lesson: {
+          lessonId: lesson.id,
+          title: lesson.title,
+          outcome: 'ended',
+          scheduledFor: lesson.scheduled_for ? new Date(lesson.scheduled_for).toISOString() : null,
+          durationSeconds: Math.max(0, Math.round((now.getTime() - new Date(call.started_at).getTime()) / 1000)),
+          attendance: await attendanceOf(tx.db, call),
+        },
+      });
+    } else {
+      await postSystemMessage(tx, { eventLog, now }, call.chat_id, { action: 'call', actor, subjects: [], title: null, call: { callId: call.id, outcome, video: call.video, durationSeconds } });
+    }
     const view = await announce(tx, call, 'call.updated');
     if (call.media_instance && call.media_room !== null && deps.media) {
       const ref: MediaRoomRef = { instance: call.media_instance, roomId: call.media_room };
@@ -157,10 +229,15 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
       return transaction(db, async (tx) => {
         const call = await lockLive(tx, callId);
         const rows = await repository.participants(tx.db, callId);
+        const mine = rows.find((row) => row.user_id === person.userId);
+        if (mine?.state === 'removed') throw forbidden({ ru: 'Учитель удалил вас с этого урока.', en: 'The teacher removed you from this lesson.' });
         const joinedOthers = rows.filter((row) => row.state === 'joined' && row.user_id !== person.userId).length;
         if (call.mode === 'sfu' && joinedOthers >= maxCallParticipants) throw conflict({ ru: 'В звонке уже 100 участников.', en: 'The call already has 100 participants.' });
-        await repository.markJoined(tx.db, callId, person.userId, input.connectionId, clock.now());
-        if (joinedOthers > 0) await repository.setAnswered(tx.db, callId, clock.now());
+        // A lesson's waiting room: newcomers wait for the teacher (who was let in once comes back directly).
+        const waits = call.waiting_room && person.userId !== call.started_by && !mine?.joined_at;
+        if (waits) await repository.markWaiting(tx.db, callId, person.userId, input.connectionId, clock.now());
+        else await repository.markJoined(tx.db, callId, person.userId, input.connectionId, clock.now());
+        if (!waits && joinedOthers > 0) await repository.setAnswered(tx.db, callId, clock.now());
         return announce(tx, call, 'call.updated');
       });
     },
@@ -183,7 +260,7 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
       return transaction(db, async (tx) => {
         const call = await lockLive(tx, callId);
         const row = await repository.participant(tx.db, callId, person.userId);
-        if (!row || row.state !== 'joined' || row.connection_id !== input.connectionId) return repository.toCall(tx.db, call);
+        if (!row || (row.state !== 'joined' && row.state !== 'waiting') || row.connection_id !== input.connectionId) return repository.toCall(tx.db, call);
         await repository.markLeft(tx.db, callId, [person.userId], clock.now());
         return (await endIfOver(tx, call)) ?? announce(tx, call, 'call.updated');
       });
@@ -191,10 +268,10 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
 
     /** Ends the call for everyone: whoever started it, or an administrator of the chat. */
     async end(identity: Identity | null, callId: string): Promise<TCall> {
-      const { person, membership } = await requireCallMember(identity, callId);
+      const { isHost } = await requireCallMember(identity, callId);
       return transaction(db, async (tx) => {
         const call = await lockLive(tx, callId);
-        if (call.started_by !== person.userId && membership.role !== 'admin') throw forbidden({ ru: 'Завершить звонок для всех может тот, кто его начал, или администратор чата.', en: 'Only whoever started the call or a chat administrator can end it for everyone.' });
+        if (!isHost) throw forbidden({ ru: 'Завершить звонок для всех может тот, кто его начал, или администратор чата.', en: 'Only whoever started the call or a chat administrator can end it for everyone.' });
         return endCall(tx, call, call.answered_at ? 'ended' : 'missed');
       });
     },
@@ -206,12 +283,121 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
         const call = await lockLive(tx, callId);
         const row = await repository.participant(tx.db, callId, person.userId);
         if (!row || row.state !== 'joined') throw conflict({ ru: 'Вы не в этом звонке.', en: 'You are not in this call.' });
+        if (input.audioMuted === false && row.muted_by_host) throw forbidden({ ru: 'Ведущий выключил ваш микрофон. Поднимите руку, чтобы попросить слово.', en: 'The host muted you. Raise your hand to ask to speak.' });
         await repository.setMedia(tx.db, callId, person.userId, {
           ...(input.audioMuted !== undefined ? { audio_muted: input.audioMuted } : {}),
           ...(input.videoOff !== undefined ? { video_off: input.videoOff } : {}),
         });
         return announce(tx, call, 'call.updated');
       });
+    },
+
+    /** Raises or lowers a hand: one's own; the host may lower anyone's. */
+    async setHand(identity: Identity | null, callId: string, userId: string, raised: boolean): Promise<TCall> {
+      const { person, isHost } = await requireCallMember(identity, callId);
+      if (userId !== person.userId && (raised || !isHost)) requireHost(false);
+      return transaction(db, async (tx) => {
+        const call = await lockLive(tx, callId);
+        const row = await repository.participant(tx.db, callId, userId);
+        if (!row || row.state !== 'joined') throw conflict({ ru: 'Этого участника нет в звонке.', en: 'This participant is not in the call.' });
+        if (raised === (row.hand_raised_at !== null)) return repository.toCall(tx.db, call);
+        await repository.setMedia(tx.db, callId, userId, { hand_raised_at: raised ? clock.now() : null });
+        return announce(tx, call, 'call.updated');
+      });
+    },
+
+    /** (The host) mutes a participant at the media server, or lets them speak again (and lowers their hand). */
+    async muteParticipant(identity: Identity | null, callId: string, userId: string, muted: boolean): Promise<TCall> {
+      const { isHost } = await requireCallMember(identity, callId);
+      requireHost(isHost);
+      return transaction(db, async (tx) => {
+        const call = await lockLive(tx, callId);
+        const row = await repository.participant(tx.db, callId, userId);
+        if (!row || row.state !== 'joined') throw conflict({ ru: 'Этого участника нет в звонке.', en: 'This participant is not in the call.' });
+        if (userId === call.started_by) throw invalidField('userId', { ru: 'ведущий не выключает микрофон самому себе', en: 'the host does not mute themselves' });
+        await repository.setMedia(tx.db, callId, userId, muted ? { muted_by_host: true } : { muted_by_host: false, audio_muted: false, hand_raised_at: null });
+        moderateAfterCommit(tx, call, row.feed_id === null ? [] : [row.feed_id], !muted);
+        return announce(tx, call, 'call.updated');
+      });
+    },
+
+    /** (The host) mutes everyone but themselves. */
+    async muteAll(identity: Identity | null, callId: string): Promise<TCall> {
+      const { isHost } = await requireCallMember(identity, callId);
+      requireHost(isHost);
+      return transaction(db, async (tx) => {
+        const call = await lockLive(tx, callId);
+        const others = (await repository.participants(tx.db, callId)).filter((row) => row.state === 'joined' && row.user_id !== call.started_by);
+        await tx.db
+          .updateTable('call_participants')
+          .set({ muted_by_host: true })
+          .where('call_id', '=', callId)
+          .where('state', '=', 'joined')
+          .where('user_id', '!=', call.started_by)
+          .execute();
+        moderateAfterCommit(tx, call, others.flatMap((row) => (row.feed_id === null ? [] : [row.feed_id])), false);
+        return announce(tx, call, 'call.updated');
+      });
+    },
+
+    /** (The host) removes a participant; from a lesson they cannot come back. */
+    async removeParticipant(identity: Identity | null, callId: string, userId: string): Promise<TCall> {
+      const { isHost } = await requireCallMember(identity, callId);
+      requireHost(isHost);
+      return transaction(db, async (tx) => {
+        const call = await lockLive(tx, callId);
+        if (userId === call.started_by) throw invalidField('userId', { ru: 'ведущий не удаляет самого себя — завершите звонок', en: 'the host cannot remove themselves — end the call instead' });
+        const row = await repository.participant(tx.db, callId, userId);
+        if (!row || (row.state !== 'joined' && row.state !== 'waiting')) throw conflict({ ru: 'Этого участника нет в звонке.', en: 'This participant is not in the call.' });
+        await repository.markLeft(tx.db, callId, [userId], clock.now(), call.kind === 'lesson' ? 'removed' : 'left');
+        return (await endIfOver(tx, call)) ?? announce(tx, call, 'call.updated');
+      });
+    },
+
+    /** (The host) lets someone in from the lesson's waiting room. */
+    async admit(identity: Identity | null, callId: string, userId: string): Promise<TCall> {
+      const { isHost } = await requireCallMember(identity, callId);
+      requireHost(isHost);
+      return transaction(db, async (tx) => {
+        const call = await lockLive(tx, callId);
+        const row = await repository.participant(tx.db, callId, userId);
+        if (row?.state !== 'waiting') throw conflict({ ru: 'Этот участник не ждёт в зале ожидания.', en: 'This participant is not in the waiting room.' });
+        await repository.admit(tx.db, callId, userId, clock.now());
+        await repository.setAnswered(tx.db, callId, clock.now());
+        return announce(tx, call, 'call.updated');
+      });
+    },
+
+    /** (Lessons) starts the lesson's call: the teacher is its host; a room for up to 100 on the media server. */
+    async startLesson(lesson: { id: string; chatId: string; organizationId: string; teacherId: string; waitingRoom: boolean }, connectionId: string): Promise<TCall> {
+      if (!deps.media?.isAvailable()) throw new AppError(503, 'unavailable', { detail: mediaServerMissing, retryAfterSeconds: 30 });
+      const room = await deps.media.createRoom({ maxPublishers: maxCallParticipants, description: `lesson ${lesson.id}` });
+      try {
+        return await transaction(db, async (tx) => {
+          const now = clock.now();
+          const running = await repository.liveCallOfChat(tx.db, lesson.chatId);
+          if (running) throw conflict({ ru: 'В чате класса уже идёт звонок: завершите его, чтобы начать урок.', en: 'A call is in progress in the class chat: end it to start the lesson.' });
+          const id = await repository.insertCall(tx.db, {
+            chat_id: lesson.chatId,
+            organization_id: lesson.organizationId,
+            mode: 'sfu',
+            video: true,
+            started_by: lesson.teacherId,
+            started_at: now,
+            media_instance: room.instance,
+            media_room: room.roomId,
+            kind: 'lesson',
+            lesson_id: lesson.id,
+            waiting_room: lesson.waitingRoom,
+          });
+          await repository.insertParticipants(tx.db, [{ callId: id, userId: lesson.teacherId, state: 'joined', connectionId, now }]);
+          await tx.db.updateTable('lessons').set({ started_at: now }).where('id', '=', lesson.id).execute();
+          return announce(tx, (await repository.findCall(tx.db, id))!, 'call.started');
+        });
+      } catch (error) {
+        await deps.media.destroyRoom(room).catch(() => undefined);
+        throw error;
+      }
     },
 
     /** (Signalling) the device published its media: its feed is announced so the others subscribe. */

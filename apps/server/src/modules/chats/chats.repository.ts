@@ -10,11 +10,19 @@ export type ChatRole = 'admin' | 'member';
 /** A system message's content as stored: names as they were at the time. */
 export type StoredPerson = { id: string; displayName: string };
 export type StoredSystemEvent = {
-  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned' | 'call';
+  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned' | 'call' | 'lesson';
   actor: StoredPerson | null;
   subjects: StoredPerson[];
   title: string | null;
   call?: { callId: string; outcome: 'ended' | 'missed' | 'declined'; video: boolean; durationSeconds: number | null };
+  lesson?: {
+    lessonId: string;
+    title: string;
+    outcome: 'scheduled' | 'started' | 'ended';
+    scheduledFor: string | null;
+    durationSeconds: number | null;
+    attendance: Array<{ person: { id: string; displayName: string; verifiedTeacher: boolean }; joinedAt: string | null; seconds: number }> | null;
+  };
 };
 
 /** A forwarded message's origin as stored. */

@@ -326,12 +326,31 @@ export type CallsTable = {
   ended_at: Timestamp | null;
   media_instance: string | null;
   media_room: BigIntColumn | null;
+  kind: Generated<'call' | 'lesson'>;
+  lesson_id: string | null;
+  waiting_room: Generated<boolean>;
 };
+
+export type LessonsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  class_id: string;
+  chat_id: string;
+  teacher_id: string;
+  title: string;
+  scheduled_for: Timestamp | null;
+  waiting_room: Generated<boolean>;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+};
+
+export type LessonGuestsTable = { lesson_id: string; user_id: string };
 
 export type CallParticipantsTable = {
   call_id: string;
   user_id: string;
-  state: 'invited' | 'joined' | 'left' | 'declined';
+  state: 'invited' | 'waiting' | 'joined' | 'left' | 'declined' | 'removed';
   joined_at: Timestamp | null;
   left_at: Timestamp | null;
   present_since: Timestamp | null;
@@ -340,10 +359,14 @@ export type CallParticipantsTable = {
   feed_id: BigIntColumn | null;
   audio_muted: Generated<boolean>;
   video_off: Generated<boolean>;
+  muted_by_host: Generated<boolean>;
+  hand_raised_at: Timestamp | null;
   disconnected_at: Timestamp | null;
 };
 
 export type DB = {
+  lessons: LessonsTable;
+  lesson_guests: LessonGuestsTable;
   calls: CallsTable;
   call_participants: CallParticipantsTable;
   chats: ChatsTable;

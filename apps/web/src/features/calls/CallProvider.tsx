@@ -1,15 +1,14 @@
 import { ZCallSignal, ZMediaAnswerSignal, ZMediaErrorSignal, ZMediaOfferSignal, type TCall } from '@parta/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../platform/api';
-import { describeError } from '../../platform/i18n/describe-error';
 import { useRealtime } from '../../platform/realtime/RealtimeProvider';
 import { useMe } from '../../platform/session/use-me';
+import { describeCallError } from './call-errors';
 import { CallSession } from './call-session';
 import { CallWindow } from './CallWindow';
 import { declineCall, endCall, fetchLiveCalls, joinCall, leaveCall, liveCallsQueryKey, startCall, updateCallMedia } from './calls-api';
+import { startLesson as startLessonCall } from './lessons-api';
 import { IncomingCall } from './IncomingCall';
 
 type CallsContextValue = {
@@ -19,6 +18,8 @@ type CallsContextValue = {
   active: { call: TCall; session: CallSession } | null;
   start(chatId: string, video: boolean): Promise<void>;
   join(call: TCall, video: boolean): Promise<void>;
+  /** (A lesson's teacher) starts the lesson from this device, or comes back to it. */
+  startLesson(lessonId: string): Promise<void>;
   /** Why the last start/join failed (localized), for the chat to show. */
   error: string | null;
   clearError(): void;
@@ -26,12 +27,6 @@ type CallsContextValue = {
 
 const CallsContext = createContext<CallsContextValue | null>(null);
 
-/** The server explains refusals of calls itself (the media server is missing, only administrators may start one here). */
-function describeCallError(failure: unknown, t: TFunction): string {
-  if (failure instanceof Error && failure.message === 'offline') return t('calls.errors.offline');
-  if (isApiError(failure) && [400, 403, 409, 503].includes(failure.status) && Object.keys(failure.fields).length === 0 && !/^HTTP \d+$/.test(failure.message)) return failure.message;
-  return describeError(failure, t);
-}
 
 /**
  * The calls of the signed-in person on this device: rings for incoming calls, holds the one call
@@ -118,6 +113,18 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [connectionOrThrow, enter, t],
   );
 
+  const startLesson = useCallback(
+    async (lessonId: string) => {
+      setError(null);
+      try {
+        enter(await startLessonCall(lessonId, connectionOrThrow()), true);
+      } catch (failure) {
+        setError(describeCallError(failure, t));
+      }
+    },
+    [connectionOrThrow, enter, t],
+  );
+
   // Call events: the live list, the active session, and what to announce.
   useEffect(() => {
     const apply = (call: TCall) => {
@@ -125,9 +132,11 @@ export function CallProvider({ children }: { children: ReactNode }) {
       const current = activeRef.current;
       if (current?.call.id !== call.id) return;
       const mine = call.participants.find((participant) => participant.person.id === me.id);
-      // Ended, or this person's call moved to another of their devices: this device is out.
-      if (call.status === 'ended' || mine?.state !== 'joined' || mine.connectionId !== getConnectionId()) {
+      // Ended, removed, or this person's call moved to another of their devices: this device is out.
+      const isHere = (mine?.state === 'joined' || mine?.state === 'waiting') && mine.connectionId === getConnectionId();
+      if (call.status === 'ended' || !isHere) {
         if (call.status === 'ended') setAnnouncement(t('calls.announce.ended'));
+        else if (mine?.state === 'removed') setAnnouncement(t('calls.announce.removed'));
         leaveActive();
         return;
       }
@@ -211,7 +220,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     await endCall(current.call.id).catch(() => undefined);
   }, [leaveActive]);
 
-  const value = useMemo(() => ({ liveCalls, active, start, join, error, clearError: () => setError(null) }), [liveCalls, active, start, join, error]);
+  const value = useMemo(() => ({ liveCalls, active, start, join, startLesson, error, clearError: () => setError(null) }), [liveCalls, active, start, join, startLesson, error]);
 
   return (
     <CallsContext value={value}>

@@ -1,9 +1,11 @@
-import type { TCall } from '@parta/contracts';
+import type { TCall, TCallParticipant } from '@parta/contracts';
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../ui/Button';
 import type { CallSession, NetworkQuality } from './call-session';
 import { formatCallDuration } from '../chats/chat-labels';
+import { describeCallError } from './call-errors';
+import { admitParticipant, muteAll, muteParticipant, removeParticipant, setHand } from './calls-api';
 
 /** Tiles on one page of the grid; past this the grid pages (a lesson of 100 shows 16 at a time). */
 export const tilesPerPage = 16;
@@ -79,14 +81,26 @@ export function CallWindow({ call, session, meId, onHangUp, onEndForAll }: { cal
   const state = useSessionState(session);
   const [minimized, setMinimized] = useState(false);
   const [panel, setPanel] = useState<'none' | 'devices' | 'people'>('none');
+  const [failure, setFailure] = useState<string | null>(null);
+  const isHost = call.hostId === meId;
+  const me = call.participants.find((participant) => participant.person.id === meId);
+  const hands = call.participants.filter((participant) => participant.state === 'joined' && participant.handRaisedAt).sort((a, b) => a.handRaisedAt!.localeCompare(b.handRaisedAt!));
+  const waiting = call.participants.filter((participant) => participant.state === 'waiting');
+  /** Runs a moderation or hand request; a refusal is shown in the window. */
+  const act = (request: () => Promise<unknown>) => {
+    setFailure(null);
+    void request().catch((error: unknown) => setFailure(describeCallError(error, t)));
+  };
   const [page, setPage] = useState(0);
   const elapsed = useElapsed(call.answeredAt);
   const titleId = useId();
   const other = call.participants.find((participant) => participant.person.id !== meId);
-  const title = call.mode === 'p2p' ? (other?.person.displayName ?? call.chatTitle) : call.chatTitle;
-  const mayEndForAll = call.startedBy.id === meId && call.mode === 'sfu';
+  const title = call.mode === 'p2p' ? (other?.person.displayName ?? call.title) : call.title;
+  const mayEndForAll = isHost && call.mode === 'sfu';
   const status =
-    state.status === 'connected'
+    state.status === 'waiting'
+      ? t('calls.status.waiting')
+      : state.status === 'connected'
       ? elapsed === null
         ? t('calls.status.connected')
         : t('calls.status.inCall', { duration: formatCallDuration(elapsed, t) })
@@ -136,6 +150,54 @@ export function CallWindow({ call, session, meId, onHangUp, onEndForAll }: { cal
           {t('calls.controls.minimize')}
         </Button>
       </header>
+      {state.mutedByHost && (
+        <p className="call-window__problem" role="status">
+          {t('calls.mutedByHost')}
+        </p>
+      )}
+      {failure && (
+        <p className="call-window__problem" role="alert">
+          {failure}
+        </p>
+      )}
+      {hands.length > 0 && (
+        <div className="call-window__hands" role="region" aria-label={t('calls.hands.title')}>
+          <span aria-hidden="true">✋ </span>
+          <ol className="call-hands">
+            {hands.map((participant) => (
+              <li key={participant.person.id}>
+                {participant.person.displayName}
+                {isHost && (
+                  <>
+                    {' '}
+                    <Button variant="quiet" onClick={() => act(() => muteParticipant(call.id, participant.person.id, false))}>
+                      {t('calls.host.letSpeak')}
+                    </Button>
+                    <Button variant="quiet" onClick={() => act(() => setHand(call.id, participant.person.id, false))}>
+                      {t('calls.hands.lower')}
+                    </Button>
+                  </>
+                )}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {isHost && waiting.length > 0 && (
+        <div className="call-window__hands" role="region" aria-label={t('calls.waiting.title')}>
+          <span>{t('calls.waiting.title')}: </span>
+          <ul className="call-hands">
+            {waiting.map((participant) => (
+              <li key={participant.person.id}>
+                {participant.person.displayName}{' '}
+                <Button variant="quiet" onClick={() => act(() => admitParticipant(call.id, participant.person.id))}>
+                  {t('calls.waiting.admit')}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {state.problem && (
         <p className="call-window__problem" role="alert">
           {t(`calls.problems.${state.problem}`)}
@@ -174,18 +236,13 @@ export function CallWindow({ call, session, meId, onHangUp, onEndForAll }: { cal
           <h3>{t('calls.people.title')}</h3>
           <ul className="call-people">
             {call.participants.map((participant) => (
-              <li key={participant.person.id}>
-                {participant.person.displayName}
-                {' · '}
-                {t(`calls.people.state.${participant.state}`)}
-                {participant.state === 'joined' && participant.audioMuted && ` · ${t('calls.mutedMark')}`}
-              </li>
+              <ParticipantRow key={participant.person.id} participant={participant} call={call} isHost={isHost} meId={meId} act={act} />
             ))}
           </ul>
         </div>
       )}
       <div className="call-window__controls" role="toolbar" aria-label={t('calls.controls.label')}>
-        <Button variant="secondary" aria-pressed={state.micMuted} onClick={() => session.setMicMuted(!state.micMuted)}>
+        <Button variant="secondary" aria-pressed={state.micMuted} disabled={state.mutedByHost} onClick={() => session.setMicMuted(!state.micMuted)}>
           {state.micMuted ? t('calls.controls.unmute') : t('calls.controls.mute')}
         </Button>
         <Button variant="secondary" aria-pressed={state.cameraOff} onClick={() => session.setCameraOff(!state.cameraOff)}>
@@ -194,6 +251,17 @@ export function CallWindow({ call, session, meId, onHangUp, onEndForAll }: { cal
         <Button variant="secondary" aria-pressed={state.screenSharing} onClick={() => void session.toggleScreenShare().catch(() => undefined)}>
           {state.screenSharing ? t('calls.controls.stopSharing') : t('calls.controls.shareScreen')}
         </Button>
+        {!isHost && me?.state === 'joined' && (
+          <Button variant="secondary" aria-pressed={me.handRaisedAt !== null} onClick={() => act(() => setHand(call.id, meId, me.handRaisedAt === null))}>
+            <span aria-hidden="true">✋ </span>
+            {me.handRaisedAt ? t('calls.hands.lowerMine') : t('calls.hands.raise')}
+          </Button>
+        )}
+        {isHost && call.mode === 'sfu' && (
+          <Button variant="secondary" onClick={() => act(() => muteAll(call.id))}>
+            {t('calls.host.muteAll')}
+          </Button>
+        )}
         <Button variant="secondary" aria-expanded={panel === 'devices'} onClick={() => setPanel(panel === 'devices' ? 'none' : 'devices')}>
           {t('calls.controls.devices')}
         </Button>
@@ -210,5 +278,37 @@ export function CallWindow({ call, session, meId, onHangUp, onEndForAll }: { cal
         )}
       </div>
     </section>
+  );
+}
+
+/** A participant in the people panel: state, marks, and for the host what they may do. */
+function ParticipantRow({ participant, call, isHost, meId, act }: { participant: TCallParticipant; call: TCall; isHost: boolean; meId: string; act: (request: () => Promise<unknown>) => void }) {
+  const { t } = useTranslation();
+  const id = participant.person.id;
+  const present = participant.state === 'joined';
+  return (
+    <li>
+      {participant.person.displayName}
+      {' · '}
+      {t(`calls.people.state.${participant.state}`)}
+      {present && participant.audioMuted && ` · ${t('calls.mutedMark')}`}
+      {present && participant.handRaisedAt && ` · ${t('calls.hands.raisedMark')}`}
+      {isHost && id !== meId && present && (
+        <>
+          {' '}
+          <Button variant="quiet" onClick={() => act(() => muteParticipant(call.id, id, !participant.mutedByHost))}>
+            {participant.mutedByHost ? t('calls.host.letSpeak') : t('calls.host.mute')}
+          </Button>
+          <Button variant="quiet" onClick={() => act(() => removeParticipant(call.id, id))}>
+            {t('calls.host.remove')}
+          </Button>
+        </>
+      )}
+      {isHost && participant.state === 'waiting' && (
+        <Button variant="quiet" onClick={() => act(() => admitParticipant(call.id, id))}>
+          {t('calls.waiting.admit')}
+        </Button>
+      )}
+    </li>
   );
 }

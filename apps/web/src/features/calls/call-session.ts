@@ -23,10 +23,13 @@ export type RemoteTile = {
 export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';
 
 export type CallSessionState = {
-  status: 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+  /** waiting: in a lesson's waiting room, not connected until the teacher lets this person in. */
+  status: 'starting' | 'waiting' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
   localStream: MediaStream | null;
   remote: RemoteTile[];
   micMuted: boolean;
+  /** The host muted this person: the microphone stays off until the host lets them speak. */
+  mutedByHost: boolean;
   cameraOff: boolean;
   screenSharing: boolean;
   quality: NetworkQuality;
@@ -44,7 +47,7 @@ export type CallSessionDeps = {
   log?(message: string, detail?: unknown): void;
 };
 
-const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, cameraOff: false, screenSharing: false, quality: 'unknown', problem: null };
+const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, mutedByHost: false, cameraOff: false, screenSharing: false, quality: 'unknown', problem: null };
 
 const candidateOf = (candidate: RTCIceCandidate | null): TIceCandidate | null =>
   candidate ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex, usernameFragment: candidate.usernameFragment } : null;
@@ -67,6 +70,8 @@ export class CallSession {
   private ignoreOffer = false;
   private published = false;
   private subscribedFeeds = '';
+  /** A subscription offer is being negotiated: the next change waits for it (the media server takes one at a time). */
+  private subscribing = false;
   /** sfu: which feed each m-line of the subscription carries. */
   private midFeeds = new Map<string, number>();
   private readonly remoteStreams = new Map<string, MediaStream>();
@@ -121,6 +126,17 @@ export class CallSession {
     this.call = call;
     if (this.closed || this.state.status === 'starting') return;
     if (call.status === 'ended') return this.close();
+    const mine = call.participants.find((participant) => participant.person.id === this.deps.meId);
+    if (mine?.state === 'waiting') {
+      this.set({ status: 'waiting' });
+      return;
+    }
+    if (this.state.status === 'waiting') this.set({ status: 'connecting' });
+    if (mine && mine.mutedByHost !== this.state.mutedByHost) {
+      // The host's mute is enforced by the media server; the microphone is switched off here too, so the button tells the truth.
+      for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !mine.mutedByHost && !this.state.micMuted;
+      this.set(mine.mutedByHost ? { mutedByHost: true, micMuted: true } : { mutedByHost: false });
+    }
     if (call.mode === 'p2p') this.updateP2p();
     else this.updateSfu();
     this.refreshTiles();
@@ -222,8 +238,11 @@ export class CallSession {
       .map((participant) => participant.feedId!)
       .sort((a, b) => a - b);
     const key = feeds.join(',');
-    if (key === this.subscribedFeeds) return;
+    if (key === this.subscribedFeeds || this.subscribing) return;
     this.subscribedFeeds = key;
+    // Nothing subscribed and nothing to subscribe to: no request (the media server would have no offer to make).
+    if (feeds.length === 0 && !this.sub) return;
+    this.subscribing = true;
     this.deps.send({ type: 'media.subscribe', callId: this.call.id, feedIds: feeds });
   }
 
@@ -243,6 +262,7 @@ export class CallSession {
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
       this.published = true;
+      if (this.state.problem === 'mediaFailed') this.set({ problem: null });
     } catch (error) {
       this.deps.log?.('calls: the media server’s answer was refused', error);
     }
@@ -271,9 +291,14 @@ export class CallSession {
       await this.sub.setRemoteDescription({ type: 'offer', sdp: data.sdp });
       await this.sub.setLocalDescription(await this.sub.createAnswer());
       this.deps.send({ type: 'media.answer', callId: this.call.id, sdp: this.sub.localDescription!.sdp });
+      if (this.state.problem === 'mediaFailed') this.set({ problem: null });
     } catch (error) {
       this.deps.log?.('calls: could not answer the media server', error);
+    } finally {
+      this.subscribing = false;
     }
+    // The people publishing may have changed meanwhile.
+    if (this.call.mode === 'sfu') this.updateSfu();
   }
 
   /** The media server lost this device (it restarted, or the device's connection changed): publish and subscribe anew. */
@@ -285,13 +310,23 @@ export class CallSession {
     this.sub = null;
     this.published = false;
     this.subscribedFeeds = '';
+    this.subscribing = false;
     this.remoteStreams.clear();
     this.set({ status: 'reconnecting' });
     this.update(this.call);
   }
 
   handleMediaError(data: { code: string }) {
-    if (data.code === 'media_lost' || data.code === 'media_failed') this.set({ problem: 'mediaFailed' });
+    if (data.code !== 'media_lost' && data.code !== 'media_failed') return;
+    this.set({ problem: 'mediaFailed' });
+    // Try again in a moment: publish anew if publishing failed or was lost, otherwise subscribe again.
+    setTimeout(() => {
+      if (this.closed || this.call.mode !== 'sfu') return;
+      if (data.code === 'media_lost' || !this.published) return this.restartMedia();
+      this.subscribing = false;
+      this.subscribedFeeds = '';
+      this.updateSfu();
+    }, 1_000);
   }
 
   // ---- shared
@@ -349,6 +384,7 @@ export class CallSession {
   // ---- controls
 
   setMicMuted(muted: boolean) {
+    if (!muted && this.state.mutedByHost) return;
     for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !muted;
     this.set({ micMuted: muted });
     this.deps.onMediaChange({ audioMuted: muted });

@@ -13,3 +13,10 @@ export const declineCall = (callId: string) => api.post(`${callPath(callId)}/dec
 export const leaveCall = (callId: string, connectionId: string) => api.post(`${callPath(callId)}/leave`, { connectionId }, ZCall);
 export const endCall = (callId: string) => api.post(`${callPath(callId)}/end`, {}, ZCall);
 export const updateCallMedia = (callId: string, media: TUpdateCallMediaRequest) => api.patch(`${callPath(callId)}/me`, media, ZCall);
+
+const participantPath = (callId: string, userId: string) => `${callPath(callId)}/participants/${encodeURIComponent(userId)}`;
+export const setHand = (callId: string, userId: string, raised: boolean) => api.put(`${participantPath(callId, userId)}/hand`, { raised }, ZCall);
+export const muteParticipant = (callId: string, userId: string, muted: boolean) => api.post(`${participantPath(callId, userId)}/mute`, { muted }, ZCall);
+export const muteAll = (callId: string) => api.post(`${callPath(callId)}/mute-all`, {}, ZCall);
+export const removeParticipant = (callId: string, userId: string) => api.post(`${participantPath(callId, userId)}/remove`, {}, ZCall);
+export const admitParticipant = (callId: string, userId: string) => api.post(`${participantPath(callId, userId)}/admit`, {}, ZCall);

@@ -1,10 +1,11 @@
-import type { TAttachment, TChat, TMessage, TReactionEmoji } from '@parta/contracts';
+import type { TAttachment, TChat, TMessage, TReactionEmoji, TSystemEvent } from '@parta/contracts';
 import { memo, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { formatDateTime, formatTimeOfDay } from '../../platform/i18n/format';
 import { Button } from '../../ui/Button';
 import { PersonName } from '../school/PersonName';
-import { describeMessageBriefly, describeSystemEvent } from './chat-labels';
+import { describeMessageBriefly, describeSystemEvent, formatCallDuration } from './chat-labels';
 import { MessageActions } from './MessageActions';
 import { MessageAttachments } from './MessageAttachments';
 import { MessageText } from './MessageText';
@@ -47,6 +48,23 @@ export function canPinIn(chat: TChat): boolean {
  * and mentions, attachments, reactions, «прочитали N» (or a channel's «просмотры N»), the
  * confirmation of a post, actions. Memoised: scrolling re-renders the list, not the messages on screen.
  */
+/** A lesson's attendance under its «Урок завершён» message: who came and for how long, who did not. */
+function LessonAttendance({ attendance }: { attendance: NonNullable<NonNullable<TSystemEvent['lesson']>['attendance']> }) {
+  const { t } = useTranslation();
+  return (
+    <details className="lesson-attendance">
+      <summary>{t('lessons.attendance.show')}</summary>
+      <ul>
+        {attendance.map((row) => (
+          <li key={row.person.id}>
+            {row.person.displayName} — {row.joinedAt ? formatCallDuration(row.seconds, t) : t('lessons.attendance.absent')}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { message, chat, meId, rowKey, isTabbable, isHighlighted } = props;
   const { t, i18n } = useTranslation();
@@ -62,7 +80,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       <article className="message message--system" data-row-key={rowKey} tabIndex={isTabbable ? 0 : -1}>
         <p>
           {describeSystemEvent(message.system, t)} {time}
+          {message.system.lesson && message.system.lesson.outcome !== 'ended' && (
+            <>
+              {' '}
+              <Link to={`/lessons/${message.system.lesson.lessonId}`}>{t('lessons.open')}</Link>
+            </>
+          )}
         </p>
+        {message.system.lesson?.attendance && <LessonAttendance attendance={message.system.lesson.attendance} />}
       </article>
     );
   }

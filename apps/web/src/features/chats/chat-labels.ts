@@ -1,6 +1,7 @@
 import type { TChat, TChatKind, TMessage, TPersonRef, TSystemEvent } from '@parta/contracts';
 import type { TFunction } from 'i18next';
 import type { TranslationKey } from '../../platform/i18n/translation-key';
+import { formatDateTime } from '../../platform/i18n/format';
 import { plainText } from './message-markup';
 
 /** The kind of a chat in words, shown beside its title («Класс», «Родители»); none for group and direct chats. */
@@ -44,6 +45,19 @@ export function describeSystemEvent(system: TSystemEvent, t: TFunction): string 
       if (!call || call.outcome === 'declined') return t('chats.system.callDeclined');
       if (call.outcome === 'missed' || call.durationSeconds === null) return t(call.video ? 'chats.system.videoCallMissed' : 'chats.system.callMissed');
       return t(call.video ? 'chats.system.videoCallEnded' : 'chats.system.callEnded', { duration: formatCallDuration(call.durationSeconds, t) });
+    }
+    case 'lesson': {
+      const lesson = system.lesson;
+      if (!lesson) return t('chats.system.lessonStarted', { title: '' });
+      if (lesson.outcome === 'scheduled') return t('chats.system.lessonScheduled', { actor: actor ?? '', title: lesson.title, when: lesson.scheduledFor ? formatDateTime(new Date(lesson.scheduledFor), t('language.code')) : '' });
+      if (lesson.outcome === 'started') return t('chats.system.lessonStarted', { title: lesson.title });
+      const attendance = lesson.attendance ?? [];
+      return t('chats.system.lessonEnded', {
+        title: lesson.title,
+        duration: formatCallDuration(lesson.durationSeconds ?? 0, t),
+        present: attendance.filter((row) => row.joinedAt !== null).length,
+        total: attendance.length,
+      });
     }
   }
 }

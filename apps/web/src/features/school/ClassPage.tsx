@@ -4,6 +4,7 @@ import { isApiError } from '../../platform/api';
 import { Notice } from '../../ui/Notice';
 import { QueryStatus } from '../../ui/QueryStatus';
 import { useNotice } from '../../ui/use-notice';
+import { ClassLessons } from '../calls/ClassLessons';
 import { ClassChatButtons } from '../chats/ClassChatButtons';
 import { isAdministrator, isStaff } from '../organization/organization-roles';
 import { SectionTitle } from '../organization/SectionTitle';
@@ -48,6 +49,7 @@ export function ClassPage() {
           )}
           <Notice notice={notice} />
           <ClassChatButtons organization={organization} item={item} />
+          <ClassLessons organization={organization} item={item} />
           {canManage && item.kind === 'class' && <ClassAdminActions organizationId={organization.id} item={item} onDone={notice.show} />}
           <ClassRoster detail={detail.data} organizationId={organization.id} canManage={canManage} onDone={notice.show} />
         </>
