@@ -1,50 +1,42 @@
-import type { TCall, TChat, TListMessagesResponse, TServerMessage } from '@parta/contracts';
+import type { TCall, TChat, TListMessagesResponse } from '@parta/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
+import { nextSignal, startCallsApp, type CallsApp, type Device } from '../../test/calls.ts';
+import { asUser, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { registerOrganization } from '../../test/organizations.ts';
 import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
 import { waitFor } from '../../test/wait.ts';
-import { openSocket, type TestSocket } from '../../test/ws-client.ts';
+import type { TestSocket } from '../../test/ws-client.ts';
 
 // One-to-one calls (peer to peer, signalling relayed over the WebSocket) and the lifecycle every
 // call shares: ring, answer, decline, missed, hang up, the chat's «Звонок» message, a device that
 // lost its connection. Group calls through the media server: media.test.ts in this folder.
 
+let app: CallsApp;
 let t: TestApp;
-let baseUrl: string;
 let s: PopulatedSchool;
 let direct: TChat;
-const opened = new Set<TestSocket>();
 
 beforeAll(async () => {
-  t = await startTestApp({ heartbeatMs: 3_600_000, callSweepMs: 0 });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = t.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  app = await startCallsApp();
+  t = app.t;
   s = await populateSchool(t);
   direct = await call<TChat>(t, s.verifiedTeacher, 'POST', `/api/organizations/${s.organizationId}/direct-chats`, { userId: s.parent.userId });
 });
 afterEach(async () => {
-  for (const socket of opened) socket.terminate();
-  opened.clear();
+  app.closeDevices();
   // No call left in progress in the direct chat for the next test.
   const live = await call<{ calls: TCall[] }>(t, s.verifiedTeacher, 'GET', '/api/calls');
   for (const running of live.calls) await call(t, s.verifiedTeacher, 'POST', `/api/calls/${running.id}/end`);
 });
 afterAll(async () => {
-  await t.close();
+  await app.close();
 });
 
-/** A device: a socket that said hello, with the connection id the gateway gave it. */
-async function device(user: SignedIn) {
-  const socket = await openSocket(baseUrl, { cookie: user.cookie });
-  opened.add(socket);
-  const ready = (await socket.hello(null)).at(-1) as Extract<TServerMessage, { type: 'ready' }>;
-  expect(ready.connectionId).toMatch(/^[0-9a-f-]{36}$/);
-  return { socket, connectionId: ready.connectionId, user };
-}
-type Device = Awaited<ReturnType<typeof device>>;
+const device = async (user: SignedIn) => {
+  const opened = await app.device(user);
+  expect(opened.connectionId).toMatch(/^[0-9a-f-]{36}$/);
+  return opened;
+};
 
 const startCall = (by: Device, chatId = direct.id, video = true) => t.app.inject({ method: 'POST', url: `/api/chats/${chatId}/calls`, payload: { video, connectionId: by.connectionId }, headers: asUser(by.user) });
 const post = (as: SignedIn, url: string, payload: Record<string, string> = {}) => t.app.inject({ method: 'POST', url, payload, headers: asUser(as) });
@@ -54,12 +46,6 @@ async function nextEvent(socket: TestSocket, name: string) {
   for (;;) {
     const message = await socket.next();
     if (message.type === 'event' && message.name === name) return message.data as { call: TCall };
-  }
-}
-async function nextSignal(socket: TestSocket, name: string) {
-  for (;;) {
-    const message = await socket.next();
-    if (message.type === 'signal' && message.name === name) return message.data as Record<string, unknown>;
   }
 }
 

@@ -1,67 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TCall, TChat, TServerMessage } from '@parta/contracts';
+import type { TCall, TChat } from '@parta/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMediaServers, findJanusBinary, startLocalJanus, type LocalJanus, type MediaServers } from '../../platform/media/index.ts';
+import { findJanusBinary, type MediaServers } from '../../platform/media/index.ts';
 import { createWeriftPublisher, createWeriftSubscriber, type WeriftPublisher, type WeriftSubscriber } from '../../platform/media/testing/werift-peer.ts';
-import { asUser, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
+import { nextSignal, startCallsApp, type CallsApp, type Device } from '../../test/calls.ts';
+import { asUser, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
 import { waitFor } from '../../test/wait.ts';
-import { openSocket, type TestSocket } from '../../test/ws-client.ts';
 
 // Group calls through a real Janus (started by the test, as Parta starts it): devices publish and
 // subscribe through Parta's signalling over the WebSocket, with werift standing in for browsers.
 
 const binary = findJanusBinary();
-const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe.skipIf(!binary)('a group call through the media server (skipped: janus binary not installed)', () => {
-  let dir: string;
-  let janus: LocalJanus;
+  let app: CallsApp;
   let media: MediaServers;
   let t: TestApp;
-  let baseUrl: string;
   let s: PopulatedSchool;
   let group: TChat;
   const closing: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'parta-calls-janus-'));
-    janus = await startLocalJanus({ dir, logger, rtpPortRange: [20200, 20399] });
-    media = await createMediaServers({ urls: [], logger, supervised: janus });
-    t = await startTestApp({ heartbeatMs: 3_600_000, callSweepMs: 0, media });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    app = await startCallsApp({ janusPorts: [20200, 20399] });
+    ({ t } = app);
+    media = app.media!;
     s = await populateSchool(t);
     group = await call<TChat>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/chats`, { title: 'Педсовет', memberIds: [s.classTeacher.userId, s.verifiedTeacher.userId] });
   });
   afterEach(async () => {
     for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
+    app.closeDevices();
   });
   afterAll(async () => {
-    await t?.close();
-    await media?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
-  /** A device: a socket that said hello, and the signals it received. */
-  async function device(user: SignedIn) {
-    const socket = await openSocket(baseUrl, { cookie: user.cookie });
-    closing.push(async () => socket.terminate());
-    const ready = (await socket.hello(null)).at(-1) as Extract<TServerMessage, { type: 'ready' }>;
-    return { socket, connectionId: ready.connectionId, user };
-  }
-  type Device = Awaited<ReturnType<typeof device>>;
-
-  async function nextSignal(socket: TestSocket, name: string, timeoutMs = 10_000) {
-    for (;;) {
-      const message = await socket.next(timeoutMs);
-      if (message.type === 'signal' && message.name === name) return message.data as Record<string, unknown>;
-    }
-  }
+  const device = (user: SignedIn) => app.device(user);
 
   /** Publishes werift's synthetic audio and video from this device; resolves with its feed id once connected. */
   async function publish(from: Device, callId: string): Promise<{ feedId: number; publisher: WeriftPublisher }> {

@@ -1,39 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TCall, TLesson, TListMessagesResponse, TServerMessage } from '@parta/contracts';
+import type { TCall, TLesson, TListMessagesResponse } from '@parta/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMediaServers, findJanusBinary, startLocalJanus, type LocalJanus, type MediaServers } from '../../platform/media/index.ts';
-import { asUser, signIn, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
+import { findJanusBinary } from '../../platform/media/index.ts';
+import { nextSignal, startCallsApp, type CallsApp } from '../../test/calls.ts';
+import { asUser, signIn, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { call, populateSchool, uniqueEmail, type PopulatedSchool } from '../../test/school.ts';
-import { openSocket, type TestSocket } from '../../test/ws-client.ts';
 
 // Video lessons «Новый урок в один клик» on a real Janus: planned or started at once for a class,
 // the class chat gets the link and, at the end, the attendance; the waiting room, the hand queue,
 // the teacher muting one or everyone, removing someone for good, and who may do what.
 
 const binary = findJanusBinary();
-const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe.skipIf(!binary)('video lessons (skipped: janus binary not installed)', () => {
-  let dir: string;
-  let janus: LocalJanus;
-  let media: MediaServers;
+  let app: CallsApp;
   let t: TestApp;
-  let baseUrl: string;
   let s: PopulatedSchool;
   let students: SignedIn[];
-  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'parta-lessons-janus-'));
-    janus = await startLocalJanus({ dir, logger, rtpPortRange: [20400, 20599] });
-    media = await createMediaServers({ urls: [], logger, supervised: janus });
-    t = await startTestApp({ heartbeatMs: 3_600_000, callSweepMs: 0, media });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    app = await startCallsApp({ janusPorts: [20400, 20599] });
+    ({ t } = app);
     s = await populateSchool(t);
     const more = [];
     for (const name of ['Белова Вера', 'Гусев Глеб']) {
@@ -45,18 +31,10 @@ describe.skipIf(!binary)('video lessons (skipped: janus binary not installed)', 
     await call(t, s.classTeacher, 'POST', `/api/classes/${s.classA}/chats`, { kind: 'class' });
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.terminate();
-    await t?.close();
-    await media?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
-  async function device(user: SignedIn) {
-    const socket = await openSocket(baseUrl, { cookie: user.cookie });
-    sockets.push(socket);
-    const ready = (await socket.hello(null)).at(-1) as Extract<TServerMessage, { type: 'ready' }>;
-    return { socket, connectionId: ready.connectionId, user };
-  }
+  const device = (user: SignedIn) => app.device(user);
   const post = (as: SignedIn, url: string, payload: Record<string, unknown> = {}) =>
     t.app.inject({ method: 'POST', url, payload, headers: { ...asUser(as), 'accept-language': 'ru' } });
   const stateOf = (lessonCall: TCall, user: SignedIn) => lessonCall.participants.find((p) => p.person.id === user.userId);
@@ -108,13 +86,7 @@ describe.skipIf(!binary)('video lessons (skipped: janus binary not installed)', 
     }
     const waiting = devices[0]!;
     waiting.socket.send({ type: 'media.publish', callId, sdp: 'v=0' });
-    for (;;) {
-      const message = await waiting.socket.next(5_000);
-      if (message.type === 'signal' && message.name === 'media.error') {
-        expect(message.data).toMatchObject({ code: 'not_in_call' });
-        break;
-      }
-    }
+    expect(await nextSignal(waiting.socket, 'media.error')).toMatchObject({ code: 'not_in_call' });
     expect((await post(s.student, `/api/calls/${callId}/participants/${students[1]!.userId}/admit`)).statusCode).toBe(403);
     for (const student of students) expect((await post(s.classTeacher, `/api/calls/${callId}/participants/${student.userId}/admit`)).statusCode).toBe(200);
     const director = await device(s.director);
