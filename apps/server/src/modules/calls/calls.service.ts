@@ -110,7 +110,7 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     await repository.markLeft(
       tx.db,
       call.id,
-      rows.filter((row) => row.state === 'joined').map((row) => row.user_id),
+      rows.filter((row) => row.state === 'joined' || row.state === 'waiting').map((row) => row.user_id),
       now,
     );
     await repository.setEnded(tx.db, call.id, now);

@@ -17,7 +17,8 @@ type CallsContextValue = {
   /** The call this device is in, if any. */
   active: { call: TCall; session: CallSession } | null;
   start(chatId: string, video: boolean): Promise<void>;
-  join(call: TCall, video: boolean): Promise<void>;
+  /** Joins a call in progress (only its id is needed: a lesson's guest knows it from the lesson). */
+  join(call: Pick<TCall, 'id'>, video: boolean): Promise<void>;
   /** (A lesson's teacher) starts the lesson from this device, or comes back to it. */
   startLesson(lessonId: string): Promise<void>;
   /** Why the last start/join failed (localized), for the chat to show. */
@@ -102,7 +103,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   );
 
   const join = useCallback(
-    async (call: TCall, video: boolean) => {
+    async (call: Pick<TCall, 'id'>, video: boolean) => {
       setError(null);
       try {
         enter(await joinCall(call.id, connectionOrThrow()), video);

@@ -18,7 +18,7 @@ export function LessonPage() {
   const { t, i18n } = useTranslation();
   const { lessonId = '' } = useParams();
   const me = useMe();
-  const { liveCalls, active, join, startLesson, error } = useCalls();
+  const { active, join, startLesson, error } = useCalls();
   const lesson = useQuery({ queryKey: lessonQueryKey(lessonId), queryFn: ({ signal }) => fetchLesson(lessonId, signal), refetchInterval: 15_000 });
   const statusOf = useLessonStatus();
   const data = lesson.data;
@@ -31,7 +31,6 @@ export function LessonPage() {
       </section>
     );
   }
-  const live = liveCalls.find((call) => call.lessonId === data.id);
   const isTeacher = data.teacher.id === me.id;
   const inIt = active !== null && active.call.lessonId === data.id;
   return (
@@ -47,7 +46,7 @@ export function LessonPage() {
       {data.status !== 'ended' && !inIt && isTeacher && (
         <Button onClick={() => void startLesson(data.id)}>{data.status === 'live' ? t('lessons.rejoin') : t('lessons.start')}</Button>
       )}
-      {data.status === 'live' && live && !inIt && !isTeacher && <Button onClick={() => void join(live, true)}>{t('lessons.join')}</Button>}
+      {data.status === 'live' && data.callId && !inIt && !isTeacher && <Button onClick={() => void join({ id: data.callId! }, true)}>{t('lessons.join')}</Button>}
       {data.status === 'scheduled' && !isTeacher && <p>{t('lessons.notYet')}</p>}
       {data.attendance && (
         <table className="attendance">
