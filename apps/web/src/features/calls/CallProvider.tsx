@@ -28,6 +28,12 @@ type CallsContextValue = {
 
 const CallsContext = createContext<CallsContextValue | null>(null);
 
+/** The list of live calls with this call as it is now (gone once ended). */
+const withCall = (calls: readonly TCall[], call: TCall): TCall[] => {
+  const others = calls.filter((candidate) => candidate.id !== call.id);
+  return call.status === 'ended' ? others : [...others, call];
+};
+
 
 /**
  * The calls of the signed-in person on this device: rings for incoming calls, holds the one call
@@ -39,7 +45,22 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const { onEvent, onSignal, onReady, send, getConnectionId } = useRealtime();
-  const live = useQuery({ queryKey: liveCallsQueryKey, queryFn: ({ signal }) => fetchLiveCalls(signal) });
+  // Call events that arrive while the list is being fetched are newer than its answer: they are
+  // applied over it, so a ring that came during a refetch is not lost.
+  const fetchesInFlight = useRef(new Set<Map<string, TCall>>());
+  const live = useQuery({
+    queryKey: liveCallsQueryKey,
+    queryFn: async ({ signal }) => {
+      const during = new Map<string, TCall>();
+      fetchesInFlight.current.add(during);
+      try {
+        const answer = await fetchLiveCalls(signal);
+        return { calls: [...during.values()].reduce(withCall, answer.calls) };
+      } finally {
+        fetchesInFlight.current.delete(during);
+      }
+    },
+  });
   const [active, setActive] = useState<{ call: TCall; session: CallSession } | null>(null);
   const activeRef = useRef(active);
   activeRef.current = active;
@@ -48,11 +69,10 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const [announcement, setAnnouncement] = useState('');
 
   const setLive = useCallback(
-    (call: TCall) =>
-      queryClient.setQueryData<{ calls: TCall[] }>(liveCallsQueryKey, (old) => {
-        const others = (old?.calls ?? []).filter((candidate) => candidate.id !== call.id);
-        return { calls: call.status === 'ended' ? others : [...others, call] };
-      }),
+    (call: TCall) => {
+      for (const during of fetchesInFlight.current) during.set(call.id, call);
+      queryClient.setQueryData<{ calls: TCall[] }>(liveCallsQueryKey, (old) => ({ calls: withCall(old?.calls ?? [], call) }));
+    },
     [queryClient],
   );
 

@@ -61,7 +61,10 @@ describe('calls in the web app', () => {
     // The server's list of live calls, as it is when asked.
     let live: TCall[] = [];
     const calls = chatServer([direct], {}, ({ method, url }) => {
-      if (method === 'GET' && url === '/api/calls') return { status: 200, body: { calls: live } };
+      if (method === 'GET' && url === '/api/calls') {
+        const answer = { status: 200, body: { calls: live } };
+        return new Promise((resolve) => setTimeout(() => resolve(answer), 50));
+      }
       if (method === 'POST' && url.endsWith('/decline')) {
         live = [];
         return { status: 200, body: { ...ringingCall(), status: 'ended' } };
@@ -70,11 +73,17 @@ describe('calls in the web app', () => {
     });
     renderApp('/chats');
     await screen.findByRole('list', { name: 'Ваши чаты' });
-    live = [ringingCall()];
+    // The list is asked for again on ready; the ring arrives while that answer (without it) is on its way.
     const socket = connect();
+    await waitFor(() => expect(calls.filter((request) => request.url === '/api/calls')).toHaveLength(2));
+    live = [ringingCall()];
     socket.serverSend(eventFrame(11, 'call.started', { call: ringingCall() }));
 
-    const ring = await screen.findByRole('dialog', { name: 'Анна Смирнова: видеозвонок' });
+    await screen.findByRole('dialog', { name: 'Анна Смирнова: видеозвонок' });
+    // Still ringing once the older answer has arrived.
+    await waitFor(() => expect(calls.filter((request) => request.url === '/api/calls')).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const ring = screen.getByRole('dialog', { name: 'Анна Смирнова: видеозвонок' });
     expect(within(ring).getAllByRole('button').map((button) => button.textContent)).toEqual(['Ответить с видео', 'Только звук', 'Отклонить']);
     // Escape declines, as «Отклонить» does.
     fireEvent.keyDown(ring, { key: 'Escape' });
