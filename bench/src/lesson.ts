@@ -142,6 +142,8 @@ export async function runLesson() {
         {
           name: 'lesson',
           databaseUrl,
+          // The server starts its own Janus (bench/src/server.ts turns that off for other scenarios).
+          env: { JANUS_AUTOSTART: 'true' },
           progress,
           seed: async (db) => {
             // Person 0 administrator, 1 the teacher, then students and parents in turn.

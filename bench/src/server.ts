@@ -33,7 +33,9 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
   const started = performance.now();
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
-  Object.assign(env, { DATA_DIR: options.dataDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, options.env);
+  // No media server unless a scenario asks for one (`JANUS_AUTOSTART: 'true'`, the lesson bench):
+  // a Janus per node would take CPU from what is measured.
+  Object.assign(env, { DATA_DIR: options.dataDir, PORT: String(options.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JANUS_AUTOSTART: 'false' }, options.env);
   const log = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(node, [...nodeArgs, ...(options.extraNodeArgs ?? []), serverEntry], { env, stdio: ['ignore', log, log] });
   if (typeof log === 'number') closeSync(log); // the child has its own copy

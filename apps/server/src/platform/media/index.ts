@@ -4,7 +4,9 @@ export { MediaUnavailableError, type MediaLogger, type MediaRoomRef } from './ty
 export {
   createMediaServers,
   type IceCandidateInit,
+  type MediaInstance,
   type MediaPeer,
+  type MediaRelay,
   type MediaServers,
   type MediaServersOptions,
   type MediaServerStatus,

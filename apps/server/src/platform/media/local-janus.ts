@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -171,6 +171,30 @@ export async function janusAnswers(url: string, apiSecret?: string): Promise<boo
  * answers, and restarts it (1 s, 2 s, … 30 s apart; back to 1 s after a minute up) whenever it
  * exits until stop() is called. Its output goes to the logger at debug level, "[ERR]" lines at warn.
  */
+/**
+ * Kills the Janus whose pid the folder's pid file holds, if that process is still a Janus of this
+ * folder (its command line names it): the server that started it was killed without stopping it.
+ */
+function stopStaleJanus(pidFile: string, dir: string, logger: MediaLogger) {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let commandLine: string;
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return; // gone already (or not Linux)
+  }
+  if (!commandLine.includes('janus') || !commandLine.includes(dir)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+    logger.warn({ pid, dir }, 'stopped a Janus left running by an earlier server of this data directory');
+  } catch {
+    // exited meanwhile
+  }
+}
+
 export async function startLocalJanus(options: LocalJanusOptions): Promise<LocalJanus> {
   const binary = options.binary ?? findJanusBinary();
   if (!binary) throw new Error('janus is not installed (apt-get install -y janus)');
@@ -178,6 +202,9 @@ export async function startLocalJanus(options: LocalJanusOptions): Promise<Local
   const wsPort = options.wsPort ?? (await freePort());
   const rtpPortRange = options.rtpPortRange ?? [20000, 20999];
   const configFile = writeJanusConfig(options.dir, { wsPort, rtpPortRange, ...pick(options) });
+  // A Janus left running by a server that was killed (SIGKILL gives no chance to stop it) goes first.
+  const pidFile = join(options.dir, 'janus.pid');
+  stopStaleJanus(pidFile, options.dir, logger);
   const url = `ws://127.0.0.1:${wsPort}`;
 
   let child: ChildProcess | undefined;
@@ -199,6 +226,7 @@ export async function startLocalJanus(options: LocalJanusOptions): Promise<Local
     startedAt = Date.now();
     const proc = spawn(binary, ['-F', options.dir, '-C', configFile, '-o'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    if (proc.pid !== undefined) writeFileSync(pidFile, String(proc.pid));
     pipe(proc.stdout);
     pipe(proc.stderr);
     proc.on('error', (error) => logger.error({ janus: url, err: error }, 'janus could not be started'));
@@ -224,6 +252,7 @@ export async function startLocalJanus(options: LocalJanusOptions): Promise<Local
 
   const stop = async () => {
     stopping = true;
+    rmSync(pidFile, { force: true });
     process.removeListener('exit', killOnExit);
     if (restartTimer) clearTimeout(restartTimer);
     const proc = child;

@@ -36,11 +36,28 @@ export type MediaPeer = {
 
 export type MediaServerStatus = { url: string; connected: boolean; local: boolean; rooms: number; peers: number };
 
+/** A connected instance as relay()/createRoom() callers see it; `rooms` and `peers` count this node's only. */
+export type MediaInstance = { url: string; local: boolean; rooms: number; peers: number };
+
+/** A feed of one room made to appear in another (a VideoRoom remote publisher fed by the origin). */
+export type MediaRelay = {
+  /** The feed id viewers subscribe to in the target room. */
+  readonly feedId: number;
+  /**
+   * Stops the origin's forwarding and removes the remote publisher, resolving once the target room
+   * no longer lists it (up to 5 s); idempotent, never throws for a gone room, feed or instance.
+   */
+  stop(): Promise<void>;
+};
+
 export type MediaServers = {
   /** At least one Janus instance is connected. */
   isAvailable(): boolean;
-  /** Creates a VideoRoom room on the least loaded connected instance (fewest rooms this node created). */
-  createRoom(options: { maxPublishers: number; description: string }): Promise<MediaRoomRef>;
+  /**
+   * Creates a VideoRoom room on the least loaded connected instance (fewest rooms this node
+   * created), or on `instance` (a URL from instances()) when given.
+   */
+  createRoom(options: { maxPublishers: number; description: string; instance?: string }): Promise<MediaRoomRef>;
   /** Destroys a room; idempotent (an unknown room or a lost instance is fine). */
   destroyRoom(ref: MediaRoomRef): Promise<void>;
   /** One participant device's presence in a room: its own Janus session with a publisher handle and (lazily) one multistream subscriber handle. */
@@ -55,9 +72,20 @@ export type MediaServers = {
   forward(ref: MediaRoomRef, feedId: number, target: { host: string; audioPort?: number; videoPort?: number }): Promise<RtpForward[]>;
   /** Stops forwarders started by forward(); unknown ones are fine. */
   stopForward(ref: MediaRoomRef, feedId: number, streamIds: number[]): Promise<void>;
+  /**
+   * Makes `feedId` of room `from` (on its instance) appear as a publisher in room `to` (on another
+   * instance, or the same): a remote publisher is added in `to`, and the origin RTP-forwards the
+   * feed's streams to the ports that instance gives. Resolves with the feed id viewers subscribe to
+   * in `to`, and a handle to stop the relay (stops the forwarders and removes the remote publisher).
+   * VideoRoom `add_remote_publisher` on `to`'s instance + `publish_remotely` on the origin; see
+   * docs/subsystems/media.md (broadcasts).
+   */
+  relay(from: MediaRoomRef, feedId: number, to: MediaRoomRef): Promise<MediaRelay>;
+  /** The instances this node knows, for choosing where viewers go: connected ones with their peer counts. */
+  instances(): MediaInstance[];
   /** For /readyz-like status and metrics. */
   status(): MediaServerStatus[];
-  /** Closes every peer and connection and stops a supervised local Janus. */
+  /** Closes every peer and connection and stops the supervised local Janus instances (relays are not stopped: their rooms go with the instances or are destroyed by the calls module). */
   close(): Promise<void>;
 };
 
@@ -66,8 +94,15 @@ export type MediaServersOptions = {
   urls: string[];
   logger: MediaLogger;
   apiSecret?: string;
-  /** A Janus started by startLocalJanus(); close() stops it. */
-  supervised?: LocalJanus;
+  /** Janus instances started by startLocalJanus(); close() stops them. */
+  supervised?: LocalJanus | LocalJanus[];
+  /**
+   * Where a target instance binds the UDP ports of relayed feeds (`iface` of VideoRoom
+   * `add_remote_publisher`: an address or an interface name); the origin sends to the address the
+   * target answers with. Default "127.0.0.1": every instance on this host. For a pool spread over
+   * hosts, a private interface every instance has (e.g. "eth1").
+   */
+  relayInterface?: string;
   /** First reconnect delay (doubles up to maxReconnectMs); default 250 ms. */
   reconnectMs?: number;
   maxReconnectMs?: number;
@@ -124,16 +159,58 @@ function toOffer(result: { jsep?: { type: string; sdp: string }; streams?: Array
   return { offerSdp: result.jsep.sdp, streams };
 }
 
+/**
+ * The `streams` of `add_remote_publisher` from a publisher's streams in a VideoRoom `publishers`
+ * list. The target numbers its streams 0, 1, … in array order and the origin's forwarders tell
+ * them apart by SSRC derived from the origin's mindex, so the array must be in mindex order with no
+ * gap: a missing mindex becomes a disabled placeholder. Field names are Janus 1.1.2's: the list
+ * says `h264-profile`/`vp9-profile`, add_remote_publisher reads `h264_profile`/`vp9_profile`.
+ */
+export function remotePublisherStreams(published: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const byIndex = new Map<number, Record<string, unknown>>();
+  for (const stream of published) if (typeof stream.mindex === 'number') byIndex.set(stream.mindex, stream);
+  const last = Math.max(-1, ...byIndex.keys());
+  const streams: Array<Record<string, unknown>> = [];
+  for (let mindex = 0; mindex <= last; mindex += 1) {
+    const stream = byIndex.get(mindex);
+    const type = streamType(stream?.type);
+    const disabled = !stream || !type || stream.disabled === true || (type !== 'data' && typeof stream.codec !== 'string');
+    if (disabled) {
+      // add_remote_publisher wants a codec for every audio/video stream, even a disabled one.
+      const placeholder = type === 'video' ? 'vp8' : 'opus';
+      streams.push({ type: type ?? 'audio', mindex, mid: typeof stream?.mid === 'string' ? stream.mid : String(mindex), disabled: true, ...(type === 'data' ? {} : { codec: placeholder }) });
+      continue;
+    }
+    streams.push({
+      type,
+      mindex,
+      mid: stream.mid,
+      ...(typeof stream.codec === 'string' ? { codec: stream.codec } : {}),
+      ...(typeof stream.description === 'string' ? { description: stream.description } : {}),
+      ...(typeof stream.stereo === 'boolean' ? { stereo: stream.stereo } : {}),
+      ...(typeof stream.fec === 'boolean' ? { fec: stream.fec } : {}),
+      ...(typeof stream.dtx === 'boolean' ? { dtx: stream.dtx } : {}),
+      ...(typeof stream['h264-profile'] === 'string' ? { h264_profile: stream['h264-profile'] } : {}),
+      ...(typeof stream['vp9-profile'] === 'string' ? { vp9_profile: stream['vp9-profile'] } : {}),
+      ...(typeof stream.simulcast === 'boolean' ? { simulcast: stream.simulcast } : {}),
+      ...(typeof stream.svc === 'boolean' ? { svc: stream.svc } : {}),
+    });
+  }
+  return streams;
+}
+
 export async function createMediaServers(options: MediaServersOptions): Promise<MediaServers> {
   const { Janode, VideoRoomPlugin } = await loadJanode();
   const { logger } = options;
   const reconnectMs = options.reconnectMs ?? 250;
   const maxReconnectMs = options.maxReconnectMs ?? 10_000;
-  const urls = [...new Set([...(options.supervised ? [options.supervised.url] : []), ...options.urls])];
+  const supervised = options.supervised === undefined ? [] : Array.isArray(options.supervised) ? options.supervised : [options.supervised];
+  const relayInterface = options.relayInterface ?? '127.0.0.1';
+  const urls = [...new Set([...supervised.map((janus) => janus.url), ...options.urls])];
   const instances = new Map<string, Instance>(
     urls.map((url) => [
       url,
-      { url, local: url === options.supervised?.url, connection: undefined, session: undefined, manager: undefined, rooms: new Set(), peers: new Set(), reconnectTimer: undefined, backoffMs: reconnectMs, connecting: undefined },
+      { url, local: supervised.some((janus) => janus.url === url), connection: undefined, session: undefined, manager: undefined, rooms: new Set(), peers: new Set(), reconnectTimer: undefined, backoffMs: reconnectMs, connecting: undefined },
     ]),
   );
   let closed = false;
@@ -227,15 +304,43 @@ export async function createMediaServers(options: MediaServersOptions): Promise<
     }
   };
 
+  /**
+   * A publisher's display name and streams as `add_remote_publisher` wants them, read from the
+   * `publishers` list a short-lived handle gets when it joins the room as a (never publishing)
+   * participant: `listparticipants` has no streams in Janus 1.1.2, and a subscriber sees its own
+   * mindexes, not the publisher's. A publisher whose WebRTC connection is not yet up is not listed
+   * for a moment: retried.
+   */
+  const publisherDescription = async (ref: MediaRoomRef, feedId: number) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const instance = connected(ref.instance);
+      const probe = await instance.session!.attach<VideoRoomHandle>(VideoRoomPlugin);
+      let listed: Record<string, unknown> | undefined;
+      try {
+        const joined = await probe.message({ request: 'join', ptype: 'publisher', room: ref.roomId, display: 'parta-relay-probe' });
+        const publishers = joined.plugindata?.data.publishers;
+        listed = (Array.isArray(publishers) ? (publishers as Array<Record<string, unknown>>) : []).find((publisher) => publisher.id === feedId);
+        await probe.message({ request: 'leave' }).catch(() => undefined);
+      } finally {
+        await probe.detach().catch(() => undefined);
+      }
+      if (listed && Array.isArray(listed.streams)) {
+        return { display: typeof listed.display === 'string' ? listed.display : undefined, streams: remotePublisherStreams(listed.streams as Array<Record<string, unknown>>) };
+      }
+      if (attempt >= 10) throw Object.assign(new Error(`${NO_SUCH_FEED} No such feed (${feedId})`), { _code: NO_SUCH_FEED });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
   await Promise.all([...instances.values()].map((instance) => connect(instance)));
 
   const servers: MediaServers = {
     isAvailable: () => [...instances.values()].some((instance) => instance.connection !== undefined),
 
-    async createRoom({ maxPublishers, description }) {
+    async createRoom({ maxPublishers, description, instance: url }) {
       const candidates = [...instances.values()].filter((instance) => instance.manager).sort((a, b) => a.rooms.size - b.rooms.size);
-      const instance = candidates[0];
-      if (!instance?.manager) throw new MediaUnavailableError();
+      const instance = url === undefined ? candidates[0] : instances.get(url);
+      if (!instance?.manager) throw new MediaUnavailableError(url === undefined ? undefined : `media server ${url} is not connected`);
       for (let attempt = 0; ; attempt += 1) {
         const roomId = randomRoomId();
         try {
@@ -339,6 +444,93 @@ export async function createMediaServers(options: MediaServersOptions): Promise<
       }
     },
 
+    async relay(from, feedId, to) {
+      const origin = connected(from.instance);
+      const target = connected(to.instance);
+      const publisher = await publisherDescription(from, feedId);
+      const added = await target.manager.message({
+        request: 'add_remote_publisher',
+        room: to.roomId,
+        ...(publisher.display !== undefined ? { display: publisher.display } : {}),
+        iface: relayInterface,
+        streams: publisher.streams,
+      });
+      const answer = added.plugindata?.data ?? {};
+      const remoteFeed = Number(answer.id);
+      const host = String(answer.ip ?? '');
+      const port = Number(answer.port);
+      const rtcpPort = Number(answer.rtcp_port);
+      const remove = async () => {
+        const instance = instances.get(to.instance);
+        if (!instance?.manager) return;
+        try {
+          await instance.manager.message({ request: 'remove_remote_publisher', room: to.roomId, id: remoteFeed });
+        } catch (error) {
+          if (![NO_SUCH_FEED, NO_SUCH_ROOM].includes(errorCode(error) ?? 0)) throw error;
+        }
+        // Janus answers `success` at once but ends the remote publisher in its own thread: on a busy
+        // host it is still listed (and its viewers still served) for a while. Wait until it is gone.
+        for (let attempt = 0; attempt < 50; attempt += 1) {
+          const manager = instances.get(to.instance)?.manager;
+          if (!manager) return;
+          try {
+            const list = await manager.listParticipants({ room: to.roomId });
+            if (!list.participants.some((participant) => participant.feed === remoteFeed)) return;
+          } catch (error) {
+            if (errorCode(error) === NO_SUCH_ROOM) return;
+            throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        logger.warn({ janus: to.instance, room: to.roomId, feed: remoteFeed }, 'remote publisher still listed 5 s after remove_remote_publisher');
+      };
+      if (!Number.isSafeInteger(remoteFeed) || !host || !(port > 0)) {
+        await remove().catch(() => undefined);
+        throw new Error(`unexpected add_remote_publisher answer: ${JSON.stringify(answer)}`);
+      }
+      // One remotization id per relay: the origin can feed the same publisher to several targets.
+      const remoteId = `parta-${randomBytes(8).toString('hex')}`;
+      try {
+        await origin.manager.message({
+          request: 'publish_remotely',
+          room: from.roomId,
+          publisher_id: feedId,
+          remote_id: remoteId,
+          host,
+          port,
+          ...(rtcpPort > 0 ? { rtcp_port: rtcpPort } : {}),
+        });
+      } catch (error) {
+        await remove().catch(() => undefined);
+        throw error;
+      }
+      logger.info({ from: from.instance, room: from.roomId, feed: feedId, to: to.instance, toRoom: to.roomId, remoteFeed, host, port }, 'media feed relayed');
+      let stopped: Promise<void> | undefined;
+      return {
+        feedId: remoteFeed,
+        stop() {
+          stopped ??= (async () => {
+            const instance = instances.get(from.instance);
+            if (instance?.manager) {
+              try {
+                await instance.manager.message({ request: 'unpublish_remotely', room: from.roomId, publisher_id: feedId, remote_id: remoteId });
+              } catch (error) {
+                // 428: the publisher left (its remotizations went with it) or this one is gone.
+                if (![NO_SUCH_FEED, NO_SUCH_ROOM].includes(errorCode(error) ?? 0)) throw error;
+              }
+            }
+            await remove();
+          })();
+          return stopped;
+        },
+      };
+    },
+
+    instances: () =>
+      [...instances.values()]
+        .filter((instance) => instance.connection !== undefined)
+        .map((instance) => ({ url: instance.url, local: instance.local, rooms: instance.rooms.size, peers: instance.peers.size })),
+
     status: () =>
       [...instances.values()].map((instance) => ({ url: instance.url, connected: instance.connection !== undefined, local: instance.local, rooms: instance.rooms.size, peers: instance.peers.size })),
 
@@ -356,7 +548,7 @@ export async function createMediaServers(options: MediaServersOptions): Promise<
         if (session) await session.destroy().catch(() => undefined);
         if (connection) await connection.close().catch(() => undefined);
       }
-      if (options.supervised) await options.supervised.stop();
+      await Promise.all(supervised.map((janus) => janus.stop()));
     },
   };
   return servers;
