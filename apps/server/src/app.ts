@@ -43,6 +43,7 @@ import { createEventLog, createInProcessBus, connectRedisBus, registerRealtimeGa
 import { createMemoryRateLimiter, createRedisRateLimiter } from './platform/limits/index.ts';
 import type { MediaServers } from './platform/media/index.ts';
 import { createCallSignalling, createCallsService, createLessonsService, registerCallRoutes } from './modules/calls/index.ts';
+import { createBroadcastLive, createBroadcastsService, registerBroadcastRoutes } from './modules/broadcasts/index.ts';
 import { Redis } from 'ioredis';
 
 export type AppOptions = {
@@ -63,14 +64,20 @@ export type AppOptions = {
   media?: MediaServers | null;
   /** How often unanswered calls and devices that did not come back are swept (0: never; tests sweep themselves). */
   callSweepMs?: number;
+  /** How often broadcast audience counts are written and live sockets refreshed (default 5 s). */
+  broadcastTickMs?: number;
 };
 
 /** Per client address, for forms anyone may submit without an account. */
-export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number; invitationLinksPerMinute: number };
-const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10, invitationLinksPerMinute: 30 };
+export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number; invitationLinksPerMinute: number; broadcastWatchPerMinute: number };
+// Broadcast viewers often share one address (a school's or a home network behind NAT): generous.
+const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10, invitationLinksPerMinute: 30, broadcastWatchPerMinute: 600 };
 
 /** apps/web/dist, reached the same way from src/ and dist/. */
 const defaultWebDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** WebSocket routes (hidden by @fastify/websocket) that the API description lists. */
+const documentedSockets = new Set([realtimePath, '/api/public/broadcasts/:token/live', '/api/broadcasts/:broadcastId/live']);
 
 const securityHeaders = {
   'x-content-type-options': 'nosniff',
@@ -162,9 +169,21 @@ export async function buildApp(options: AppOptions) {
   const callSweepMs = options.callSweepMs ?? 5_000;
   const callSweep = callSweepMs > 0 ? setInterval(() => void calls.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'sweeping calls failed')), callSweepMs) : undefined;
   callSweep?.unref();
+  const broadcasts = createBroadcastsService({ db: database.db, clock, bus, media, publicUrl: config.publicUrl });
+  const broadcastLive = createBroadcastLive({
+    db: database.db,
+    clock,
+    bus,
+    media,
+    broadcasts,
+    logger: app.log,
+    viewersPerMediaServer: config.broadcastViewersPerMediaServer,
+    ...(options.broadcastTickMs ? { tickMs: options.broadcastTickMs } : {}),
+  });
   app.addHook('onClose', async () => {
     clearInterval(callSweep);
     signalling.close();
+    await broadcastLive.close();
   });
   const publicFormLimits = { ...defaultPublicFormRateLimits, ...options.rateLimits };
   const auth = createAuthService({
@@ -187,10 +206,10 @@ export async function buildApp(options: AppOptions) {
       openapi: '3.1.0',
       info: { title: 'Parta API', version: '0.1.0', description: 'School communication platform. Errors: { error: { code, message, fields? } }.' },
     },
-    // @fastify/websocket marks its routes `schema.hide`; the event stream is part of the API, so
-    // it is documented like any other route.
+    // @fastify/websocket marks its routes `schema.hide`; the event stream and the broadcasts' live
+    // sockets are part of the API, so they are documented like any other route.
     transform: (input) =>
-      jsonSchemaTransform(input.url === realtimePath && input.schema ? { ...input, schema: { ...input.schema, hide: false } } : input),
+      jsonSchemaTransform(documentedSockets.has(input.url) && input.schema ? { ...input, schema: { ...input.schema, hide: false } } : input),
     transformObject: (input) => {
       const document = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, { requestBody?: unknown }>> };
       const upload = document.paths?.[uploadPath]?.post;
@@ -247,6 +266,14 @@ export async function buildApp(options: AppOptions) {
   registerChatRoutes(app, { chats, messages, reports, chatInvitations });
   registerAttachmentRoutes(app, { db: database.db, uploads });
   registerCallRoutes(app, { calls, lessons });
+  registerBroadcastRoutes(app, {
+    db: database.db,
+    broadcasts,
+    live: broadcastLive,
+    isOriginAllowed: (request) => origin.isAllowed(request),
+    localeOf: (request) => pickLocale(request.headers['accept-language']),
+    watchPerMinute: publicFormLimits.broadcastWatchPerMinute,
+  });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 
   const gateway = registerRealtimeGateway(app, {
@@ -280,7 +307,7 @@ export async function buildApp(options: AppOptions) {
     await app.close();
   };
 
-  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations, calls }, bus, metrics, hasWebApp, drain };
+  return { app, gateway, eventLog, outbox, services: { auth, people, uploads, organizations, calls, broadcasts, broadcastLive }, bus, metrics, hasWebApp, drain };
 }
 
 export type ParApp = Awaited<ReturnType<typeof buildApp>>;

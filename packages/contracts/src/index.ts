@@ -11,3 +11,4 @@ export * from './school.ts';
 export * from './chats.ts';
 export * from './chat-state.ts';
 export * from './calls.ts';
+export * from './broadcasts.ts';

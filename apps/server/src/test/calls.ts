@@ -14,14 +14,27 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
  * The whole app on a loopback port, without the call sweeper (tests sweep with the manual clock)
  * or heartbeats; with `janusPorts`, a Janus of its own (as main.ts starts one) on that UDP range.
  */
-export async function startCallsApp(options: { janusPorts?: [number, number] } = {}) {
+export async function startCallsApp(options: { janusPorts?: [number, number]; secondJanusPorts?: [number, number]; env?: Record<string, string>; broadcastTickMs?: number } = {}) {
   let media: MediaServers | null = null;
-  let dir: string | undefined;
+  const dirs: string[] = [];
   if (options.janusPorts) {
-    dir = mkdtempSync(join(tmpdir(), 'parta-calls-janus-'));
-    media = await createMediaServers({ urls: [], logger: quiet, supervised: await startLocalJanus({ dir, logger: quiet, rtpPortRange: options.janusPorts }) });
+    const ranges = [options.janusPorts, ...(options.secondJanusPorts ? [options.secondJanusPorts] : [])];
+    const supervised = await Promise.all(
+      ranges.map((rtpPortRange) => {
+        const dir = mkdtempSync(join(tmpdir(), 'parta-calls-janus-'));
+        dirs.push(dir);
+        return startLocalJanus({ dir, logger: quiet, rtpPortRange });
+      }),
+    );
+    media = await createMediaServers({ urls: [], logger: quiet, supervised });
   }
-  const t = await startTestApp({ heartbeatMs: 3_600_000, callSweepMs: 0, media });
+  const t = await startTestApp({
+    heartbeatMs: 3_600_000,
+    callSweepMs: 0,
+    media,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.broadcastTickMs ? { broadcastTickMs: options.broadcastTickMs } : {}),
+  });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('not listening on a TCP port');
@@ -48,7 +61,7 @@ export async function startCallsApp(options: { janusPorts?: [number, number] } =
       for (const socket of sockets) socket.terminate();
       await t.close();
       await media?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -49,7 +49,7 @@ export async function startTestApp(overrides: Partial<AppOptions> & { env?: Reco
     database,
     clock,
     logger: false,
-    rateLimits: { codeRequestsPerMinute: 10_000, verificationsPerMinute: 10_000, uploadsPerHour: 10_000, applicationsPerHour: 10_000, invitationLinksPerMinute: 10_000 },
+    rateLimits: { codeRequestsPerMinute: 10_000, verificationsPerMinute: 10_000, uploadsPerHour: 10_000, applicationsPerHour: 10_000, invitationLinksPerMinute: 10_000, broadcastWatchPerMinute: 10_000 },
     ...overrides,
   });
   await parta.app.ready();

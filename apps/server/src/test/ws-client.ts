@@ -97,9 +97,11 @@ export type SocketOptions = {
   autoPong?: boolean;
   /** Appended to the gateway path, e.g. "?token=…". */
   query?: string;
+  /** Another socket than the gateway's (a broadcast's live socket). */
+  path?: string;
 };
 
-const wsUrl = (baseUrl: string, query = '') => `${baseUrl.replace(/^http/, 'ws')}${realtimePath}${query}`;
+const wsUrl = (baseUrl: string, query = '', path = realtimePath) => `${baseUrl.replace(/^http/, 'ws')}${path}${query}`;
 
 function headersFor(baseUrl: string, options: SocketOptions): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -112,7 +114,7 @@ function headersFor(baseUrl: string, options: SocketOptions): Record<string, str
 /** Opens a socket to the gateway; rejects with the HTTP status when the upgrade is refused. */
 export function openSocket(baseUrl: string, options: SocketOptions = {}): Promise<TestSocket> {
   // `origin` is deliberately passed as a header: the ws client sends no Origin unless told to.
-  const ws = new WebSocket(wsUrl(baseUrl, options.query), { headers: headersFor(baseUrl, options), autoPong: options.autoPong ?? true });
+  const ws = new WebSocket(wsUrl(baseUrl, options.query, options.path), { headers: headersFor(baseUrl, options), autoPong: options.autoPong ?? true });
   const socket = new TestSocket(ws);
   return within(
     new Promise<TestSocket>((resolve, reject) => {

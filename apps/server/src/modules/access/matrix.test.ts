@@ -60,6 +60,8 @@ type Fixtures = PopulatedSchool & {
   freshAnsweredCall(): Promise<string>;
   /** A lesson planned by the class teacher for 5А (whose class chat exists). */
   freshLesson(): Promise<string>;
+  /** A broadcast planned by school A's administrator, with the administrator and the verified teacher speaking. */
+  freshBroadcast(): Promise<{ id: string; token: string }>;
 };
 type Case = { url: string; payload?: unknown; contentType?: string; headers?: Record<string, string> };
 type Scoped = { request(fixtures: Fixtures): Promise<Case> | Case; expect: Expect };
@@ -331,6 +333,30 @@ const matrix: Record<string, Entry> = {
   'GET /api/lessons/:lessonId': { request: async (f) => ({ url: `/api/lessons/${await f.freshLesson()}` }), expect: membersOfA(200) },
   // Only its teacher starts it — here without a media server, so 503 (lessons.test.ts starts one on Janus).
   'POST /api/lessons/:lessonId/start': { request: async (f) => ({ url: `/api/lessons/${await f.freshLesson()}/start`, payload: { connectionId: randomUUID() } }), expect: membersOfA(403, { classTeacher: 503 }) },
+  // Broadcasts (issue 6): planned by administrators, the director and verified teachers; managed by
+  // the author (here the administrator), administrators and the director; watched by anyone with
+  // the link. Going live needs the media server: 503 here (broadcasts-live.test.ts runs on Janus).
+  'GET /api/organizations/:organizationId/broadcasts': { request: (f) => ({ url: `/api/organizations/${f.organizationId}/broadcasts` }), expect: membersOfA(200) },
+  'POST /api/organizations/:organizationId/broadcasts': {
+    request: (f) => ({ url: `/api/organizations/${f.organizationId}/broadcasts`, payload: { title: 'Концерт', scheduledFor: new Date(Date.now() + 86_400_000).toISOString(), speakerIds: [f.director.userId] } }),
+    expect: membersOfA(403, { adminA: 201, director: 201, verifiedTeacher: 201, classTeacher: 201 }),
+  },
+  'GET /api/broadcasts/:broadcastId': { request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}` }), expect: membersOfA(200) },
+  'POST /api/broadcasts/:broadcastId/start': { request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}/start`, payload: {} }), expect: membersOfA(403, { adminA: 503, director: 503 }) },
+  'POST /api/broadcasts/:broadcastId/end': { request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}/end`, payload: {} }), expect: membersOfA(403, { adminA: 200, director: 200 }) },
+  'POST /api/broadcasts/:broadcastId/link': { request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}/link`, payload: {} }), expect: membersOfA(403, { adminA: 200, director: 200 }) },
+  'DELETE /api/broadcasts/:broadcastId/link': { request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}/link` }), expect: membersOfA(403, { adminA: 200, director: 200 }) },
+  'GET /api/public/broadcasts/:token': { request: async (f) => ({ url: `/api/public/broadcasts/${(await f.freshBroadcast()).token}` }), expect: sameFor(200) },
+  // The live sockets, asked without an upgrade: whoever passes the checks gets 404 (not a WebSocket request).
+  'GET /api/public/broadcasts/:token/live': {
+    request: async (f) => ({ url: `/api/public/broadcasts/${(await f.freshBroadcast()).token}/live`, headers: { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' } }),
+    expect: sameFor(404),
+  },
+  // Speakers only (the administrator and the verified teacher), and only while it is live (409: it is planned).
+  'GET /api/broadcasts/:broadcastId/live': {
+    request: async (f) => ({ url: `/api/broadcasts/${(await f.freshBroadcast()).id}/live`, headers: { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' } }),
+    expect: membersOfA(403, { adminA: 409, verifiedTeacher: 409 }),
+  },
   'GET /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages` }), expect: chatMembers(200) },
   'POST /api/chats/:chatId/messages': { request: (f) => ({ url: `/api/chats/${f.chatId}/messages`, payload: { clientId: randomUUID(), text: 'Добрый день!' } }), expect: chatMembers(201) },
   'PATCH /api/chats/:chatId/messages/:messageId': {
@@ -446,6 +472,14 @@ beforeAll(async () => {
     },
     freshLesson: async () =>
       (await call<{ id: string }>(t, school.classTeacher, 'POST', `/api/classes/${school.classA}/lessons`, { title: 'Дроби', scheduledFor: new Date(Date.now() + 86_400_000).toISOString() })).id,
+    freshBroadcast: async () => {
+      const made = await call<{ id: string; watchUrl: string }>(t, school.admin, 'POST', `${base}/broadcasts`, {
+        title: 'Последний звонок',
+        scheduledFor: new Date(Date.now() + 86_400_000).toISOString(),
+        speakerIds: [school.admin.userId, school.verifiedTeacher.userId],
+      });
+      return { id: made.id, token: made.watchUrl.split('/watch/')[1]! };
+    },
     channelId: channel.id,
     ackPost: { chatId: schoolChannel.id, messageId: ackPost.id },
     freshReport: async () => {

@@ -109,17 +109,8 @@ export function createCallSignalling(deps: { calls: CallsService; bus: EventBus;
         const feeds = new Set((await calls.joinedParticipants(call.id)).filter((row) => row.user_id !== from.userId && row.feed_id !== null).map((row) => row.feed_id!));
         if (message.feedIds.some((feedId) => !feeds.has(feedId))) return fail(from, call.id, 'unknown_feed', unknownFeed);
         return serially(device, from, async (peer) => {
-          // A feed announced a moment ago may not be ready at the media server yet ("428 No such feed"): try again shortly.
-          for (let attempt = 0; ; attempt += 1) {
-            try {
-              const offer = await peer.subscribe([...new Set(message.feedIds)]);
-              if (offer) from.reply('media.offer', { callId: call.id, sdp: offer.offerSdp, streams: offer.streams } satisfies TSignalPayload<'media.offer'>);
-              return;
-            } catch (error) {
-              if (attempt >= 8 || !String((error as Error).message).startsWith('428')) throw error;
-              await new Promise((resolve) => setTimeout(resolve, 250));
-            }
-          }
+          const offer = await peer.subscribe([...new Set(message.feedIds)]);
+          if (offer) from.reply('media.offer', { callId: call.id, sdp: offer.offerSdp, streams: offer.streams } satisfies TSignalPayload<'media.offer'>);
         });
       }
       case 'media.answer':

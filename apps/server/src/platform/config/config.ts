@@ -59,6 +59,8 @@ const ZConfigEnv = z.object({
   JANUS_API_SECRET: z.string().optional(),
   JANUS_AUTOSTART: z.enum(['true', 'false']).default('true'),
   JANUS_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }).optional(),
+  // Broadcast viewers one Janus instance serves before further ones go to another instance of the pool.
+  BROADCAST_VIEWERS_PER_MEDIA_SERVER: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(300),
 });
 
 const s3Variables = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
@@ -103,6 +105,8 @@ export type Config = {
     /** The address browsers reach the local Janus at (its nat_1_1_mapping); loopback only when unset. */
     publicIp: string | undefined;
   };
+  /** Broadcast viewers one Janus instance serves before further viewers go to another instance (relayed). */
+  broadcastViewersPerMediaServer: number;
 };
 
 export type S3Config = {
@@ -179,5 +183,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       autostart: e.JANUS_AUTOSTART === 'true',
       publicIp: e.JANUS_PUBLIC_IP,
     },
+    broadcastViewersPerMediaServer: e.BROADCAST_VIEWERS_PER_MEDIA_SERVER,
   };
 }

@@ -364,7 +364,42 @@ export type CallParticipantsTable = {
   disconnected_at: Timestamp | null;
 };
 
+export type BroadcastsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  title: string;
+  description: Generated<string>;
+  scheduled_for: Timestamp | null;
+  created_by: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  watch_token: string | null;
+  peak_viewers: Generated<number>;
+  total_views: Generated<number>;
+};
+
+export type BroadcastSpeakersTable = {
+  broadcast_id: string;
+  user_id: string;
+  position: number;
+  feed_id: BigIntColumn | null;
+  connection_id: string | null;
+  on_air_since: Timestamp | null;
+};
+
+export type BroadcastRoomsTable = { broadcast_id: string; instance: string; room_id: BigIntColumn | null; origin: boolean };
+
+export type BroadcastRelaysTable = { broadcast_id: string; instance: string; source_feed: BigIntColumn; feed_id: BigIntColumn | null };
+
+export type BroadcastAudienceTable = { broadcast_id: string; node_id: string; instance: string; viewers: number; seen_at: Timestamp };
+
 export type DB = {
+  broadcasts: BroadcastsTable;
+  broadcast_speakers: BroadcastSpeakersTable;
+  broadcast_rooms: BroadcastRoomsTable;
+  broadcast_relays: BroadcastRelaysTable;
+  broadcast_audience: BroadcastAudienceTable;
   lessons: LessonsTable;
   lesson_guests: LessonGuestsTable;
   calls: CallsTable;

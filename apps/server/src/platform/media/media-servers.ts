@@ -19,7 +19,8 @@ export type MediaPeer = {
    * Makes the subscription exactly these feeds (all their streams). The first call joins a
    * subscriber handle, later ones send `update` with the difference. Resolves with Janus's new
    * offer and the mid → feed map of the active streams, or null when the set is empty and nothing
-   * is subscribed. An unchanged set asks Janus for a fresh offer of the same streams.
+   * is subscribed. An unchanged set asks Janus for a fresh offer of the same streams. A feed that
+   * was announced a moment ago and is not ready yet ("428 No such feed") is retried for up to 2 s.
    */
   subscribe(feedIds: number[]): Promise<SubscriptionOffer | null>;
   /** The browser's answer to the latest subscriber offer. */
@@ -134,6 +135,21 @@ function errorCode(error: unknown): number | undefined {
     if (match) return Number(match[1]);
   }
   return undefined;
+}
+
+/**
+ * A feed announced a moment ago may not be ready at the media server yet: Janus answers "428 No
+ * such feed" for a subscription to it. Tries again every 250 ms, for up to 2 s.
+ */
+async function retryNoSuchFeed<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= 8 || errorCode(error) !== NO_SUCH_FEED) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /** A random room id below 2^53 (exact in JavaScript numbers and in Janus's guint64). */
@@ -668,7 +684,8 @@ class PeerImpl implements MediaPeer {
         this.watch(this.subscriber, 'subscriber');
       }
       // autoupdate off: the calls module decides when the subscription changes (it calls subscribe again).
-      const joined = await this.subscriber.joinSubscriber({ room: this.ref.roomId, streams: [...wanted].map((feed) => ({ feed })), autoupdate: false });
+      const subscriber = this.subscriber;
+      const joined = await retryNoSuchFeed(() => subscriber.joinSubscriber({ room: this.ref.roomId, streams: [...wanted].map((feed) => ({ feed })), autoupdate: false }));
       this.joinedSubscriber = true;
       this.subscribed = wanted;
       const offer = toOffer(joined, 'the subscription');
@@ -683,10 +700,12 @@ class PeerImpl implements MediaPeer {
       const refreshed = toOffer(await subscriber.configure({ update: true }), 'the subscription refresh');
       return { offerSdp: refreshed.offerSdp, streams: this.streams };
     }
-    const updated = await subscriber.update({
-      ...(add.length > 0 ? { subscribe: add.map((feed) => ({ feed })) } : {}),
-      ...(remove.length > 0 ? { unsubscribe: remove.map((feed) => ({ feed })) } : {}),
-    });
+    const updated = await retryNoSuchFeed(() =>
+      subscriber.update({
+        ...(add.length > 0 ? { subscribe: add.map((feed) => ({ feed })) } : {}),
+        ...(remove.length > 0 ? { unsubscribe: remove.map((feed) => ({ feed })) } : {}),
+      }),
+    );
     this.subscribed = wanted;
     const offer = toOffer(updated, 'the subscription update');
     this.streams = offer.streams;

@@ -35,7 +35,13 @@ export type SignalMessage = { kind: 'signal'; userIds: string[]; name: string; d
  */
 export type BusInterruptedMessage = { kind: 'bus-interrupted' };
 
-export type BusMessage = UserEventsMessage | SessionsRevokedMessage | SignalMessage | BusInterruptedMessage;
+/**
+ * A broadcast changed (started, ended, its link renewed or revoked, a speaker on or off the air):
+ * every node refreshes the live sockets it holds for it (modules/broadcasts/broadcasts.live.ts).
+ */
+export type BroadcastChangedMessage = { kind: 'broadcast-changed'; broadcastId: string };
+
+export type BusMessage = UserEventsMessage | SessionsRevokedMessage | SignalMessage | BusInterruptedMessage | BroadcastChangedMessage;
 
 export type BusHandler = (message: BusMessage) => void;
 

@@ -205,6 +205,7 @@ export function registerRealtimeGateway(app: FastifyInstance, deps: GatewayDeps)
       });
       return;
     }
+    if (message.kind !== 'sessions-revoked') return; // broadcasts' own, for modules/broadcasts
     const revoked = new Set(message.sessionIds);
     for (const connection of all) {
       if (revoked.has(connection.identity.sessionId)) connection.socket.close(closeCodes.sessionRevoked, 'signed out');

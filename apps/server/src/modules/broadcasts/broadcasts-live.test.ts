@@ -1,0 +1,210 @@
+import { broadcastCloseCodes, broadcastStudioSocketPath, broadcastWatchSocketPath, type TBroadcast, type TBroadcastServerMessage, type TPublicBroadcast } from '@parta/contracts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findJanusBinary } from '../../platform/media/index.ts';
+import { createWeriftPublisher, createWeriftSubscriber, type WeriftSubscriber } from '../../platform/media/testing/werift-peer.ts';
+import { startCallsApp, type CallsApp } from '../../test/calls.ts';
+import type { SignedIn, TestApp } from '../../test/harness.ts';
+import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
+import { waitFor } from '../../test/wait.ts';
+import { openSocket, type TestSocket } from '../../test/ws-client.ts';
+
+// Broadcasts through real Janus instances (started by the test, as Parta starts them): speakers
+// publish over their live sockets, viewers watch over theirs without an account; werift stands
+// in for browsers.
+
+const binary = findJanusBinary();
+
+type Message = TBroadcastServerMessage;
+
+/** The next message of this type on a live socket (others are skipped). */
+async function next<T extends Message['type']>(socket: TestSocket, type: T, timeoutMs = 10_000): Promise<Extract<Message, { type: T }>> {
+  for (;;) {
+    const message = (await socket.next(timeoutMs)) as unknown as Message;
+    if (message.type === type) return message as Extract<Message, { type: T }>;
+  }
+}
+
+function liveHarness(getApp: () => CallsApp) {
+  const closing: Array<() => Promise<void>> = [];
+  const sockets: TestSocket[] = [];
+  const subscribers = new Map<TestSocket, WeriftSubscriber>();
+  const tokenOf = (broadcast: TBroadcast) => broadcast.watchUrl!.split('/watch/')[1]!;
+  return {
+    closing,
+    sockets,
+    tokenOf,
+    async speaker(user: SignedIn, broadcastId: string) {
+      const socket = await openSocket(getApp().baseUrl, { cookie: user.cookie, path: broadcastStudioSocketPath(broadcastId) });
+      sockets.push(socket);
+      return socket;
+    },
+    async viewer(broadcast: TBroadcast) {
+      const socket = await openSocket(getApp().baseUrl, { path: broadcastWatchSocketPath(tokenOf(broadcast)) });
+      sockets.push(socket);
+      return socket;
+    },
+    /** Goes on air with werift's synthetic audio and video; resolves once connected. */
+    async goOnAir(socket: TestSocket) {
+      const publisher = createWeriftPublisher();
+      closing.push(() => publisher.close());
+      socket.send({ type: 'publish', sdp: await publisher.offer() });
+      await publisher.accept((await next(socket, 'answer')).sdp);
+      return publisher;
+    },
+    /** Answers offers on a socket (one receiving connection per socket) until it receives RTP on every line of exactly `speakers`. */
+    async receive(socket: TestSocket, speakers: string[]) {
+      let subscriber = subscribers.get(socket);
+      if (!subscriber) {
+        const made = createWeriftSubscriber();
+        subscribers.set(socket, (subscriber = made));
+        closing.push(() => made.close());
+      }
+      for (;;) {
+        const offer = await next(socket, 'offer', 15_000);
+        socket.send({ type: 'answer', sdp: await subscriber.answer(offer.sdp) });
+        const named = offer.streams.map((stream) => stream.speaker).filter((name, index, all) => all.indexOf(name) === index);
+        if (speakers.every((name) => named.includes(name)) && named.length === speakers.length) {
+          await subscriber.connected(10_000);
+          await subscriber.waitFor(() => offer.streams.every((stream) => (subscriber.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
+          return { subscriber, streams: offer.streams };
+        }
+      }
+    },
+    async cleanup() {
+      for (const close of closing.splice(0).reverse()) await close().catch(() => undefined);
+      for (const socket of sockets.splice(0)) socket.terminate();
+      subscribers.clear();
+    },
+  };
+}
+
+describe.skipIf(!binary)('a broadcast through the media server (skipped: janus binary not installed)', () => {
+  let app: CallsApp;
+  let t: TestApp;
+  let s: PopulatedSchool;
+  const live = liveHarness(() => app);
+
+  beforeAll(async () => {
+    app = await startCallsApp({ janusPorts: [20850, 20949], broadcastTickMs: 200 });
+    ({ t } = app);
+    s = await populateSchool(t);
+  });
+  afterEach(() => live.cleanup());
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const create = () =>
+    call<TBroadcast>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/broadcasts`, { title: 'Последний звонок', speakerIds: [s.admin.userId, s.verifiedTeacher.userId] });
+
+  it('two speakers reach a viewer without an account, who is counted; revoking the link lets the viewer go', async () => {
+    const broadcast = await create();
+    expect(broadcast.status).toBe('live');
+    const [adminName, teacherName] = broadcast.speakers.map((speaker) => speaker.person.displayName) as [string, string];
+
+    const first = await live.speaker(s.admin, broadcast.id);
+    const second = await live.speaker(s.verifiedTeacher, broadcast.id);
+    await live.goOnAir(first);
+    await live.goOnAir(second);
+    // Each speaker sees the other.
+    await live.receive(first, [teacherName]);
+
+    const viewer = await live.viewer(broadcast);
+    const { streams } = await live.receive(viewer, [adminName, teacherName]);
+    expect(streams.filter((stream) => stream.type === 'video')).toHaveLength(2);
+
+    // Counted: the audience is written every tick, the state says so, and so does the API.
+    await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers === 1, { what: 'one viewer to be counted', timeoutMs: 10_000 });
+    const state = await next(viewer, 'state');
+    expect(state.broadcast).toMatchObject({ status: 'live', title: 'Последний звонок' } satisfies Partial<TPublicBroadcast>);
+    expect(state.broadcast.speakers.map((speaker) => speaker.onAir)).toEqual([true, true]);
+    expect(JSON.stringify(state.broadcast)).not.toContain(s.admin.userId); // no ids for the public
+
+    // A viewer may not publish.
+    viewer.send({ type: 'publish', sdp: 'v=0' });
+    expect(await next(viewer, 'error')).toMatchObject({ code: 'forbidden' });
+
+    // The second speaker leaves the air: the viewer gets an offer with the first one only.
+    second.send({ type: 'unpublish' });
+    const reduced = await next(viewer, 'offer');
+    expect([...new Set(reduced.streams.map((stream) => stream.speaker))]).toEqual([adminName]);
+
+    // Revoked: the viewer is let go, the old link no longer opens, a new one does.
+    await call(t, s.admin, 'DELETE', `/api/broadcasts/${broadcast.id}/link`);
+    expect((await viewer.closed).code).toBe(broadcastCloseCodes.revoked);
+    expect((await t.app.inject({ method: 'GET', url: `/api/public/broadcasts/${live.tokenOf(broadcast)}` })).statusCode).toBe(404);
+    const renewed = await call<TBroadcast>(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/link`);
+    const again = await live.viewer(renewed);
+    await live.receive(again, [adminName]);
+
+    // Ended: every live socket closes with «ended»; the rooms go; the peak stays.
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+    expect((await again.closed).code).toBe(broadcastCloseCodes.ended);
+    expect((await first.closed).code).toBe(broadcastCloseCodes.ended);
+    const ended = await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`);
+    expect(ended).toMatchObject({ status: 'ended', viewers: 0, peakViewers: 1, totalViews: 2, watchUrl: null });
+    await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'the broadcast’s room to be destroyed', timeoutMs: 10_000 });
+  });
+
+  it('refuses a speaker socket to someone who is not a speaker, and any socket to a wrong link', async () => {
+    const broadcast = await create();
+    await expect(openSocket(app.baseUrl, { cookie: s.classTeacher.cookie, path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 403 });
+    await expect(openSocket(app.baseUrl, { path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 401 });
+    await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath('x'.repeat(32)) })).rejects.toMatchObject({ status: 404 });
+    await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath(live.tokenOf(broadcast)), origin: 'https://elsewhere.example' })).rejects.toMatchObject({ status: 403 });
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+  });
+});
+
+describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus binary not installed)', () => {
+  let app: CallsApp;
+  let t: TestApp;
+  let s: PopulatedSchool;
+  const live = liveHarness(() => app);
+
+  beforeAll(async () => {
+    // Two local Janus instances; each serves one viewer before the next goes to the other.
+    app = await startCallsApp({ janusPorts: [20950, 21049], secondJanusPorts: [21050, 21149], env: { BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1' }, broadcastTickMs: 200 });
+    ({ t } = app);
+    s = await populateSchool(t);
+  });
+  afterEach(() => live.cleanup());
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a viewer past the first instance’s capacity watches from the second, where the speakers are relayed, a speaker who comes later too', async () => {
+    const broadcast = await call<TBroadcast>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/broadcasts`, {
+      title: 'Концерт',
+      speakerIds: [s.admin.userId, s.verifiedTeacher.userId],
+    });
+    const [adminName, teacherName] = broadcast.speakers.map((speaker) => speaker.person.displayName) as [string, string];
+    const first = await live.speaker(s.admin, broadcast.id);
+    await live.goOnAir(first);
+
+    const near = await live.viewer(broadcast);
+    await live.receive(near, [adminName]);
+    await t.services.broadcastLive.flushAudience();
+    const far = await live.viewer(broadcast);
+    await live.receive(far, [adminName]);
+
+    const rooms = await t.database.db.selectFrom('broadcast_rooms').select(['instance', 'origin', 'room_id']).where('broadcast_id', '=', broadcast.id).execute();
+    expect(rooms).toHaveLength(2);
+    expect(new Set(rooms.map((room) => room.instance)).size).toBe(2);
+    const relays = await t.database.db.selectFrom('broadcast_relays').selectAll().where('broadcast_id', '=', broadcast.id).execute();
+    expect(relays).toHaveLength(1);
+    expect(app.media!.status().map((instance) => instance.rooms).sort()).toEqual([1, 1]);
+
+    // The second speaker goes on air after the relay room exists: relayed too, both viewers get both.
+    const second = await live.speaker(s.verifiedTeacher, broadcast.id);
+    await live.goOnAir(second);
+    await live.receive(far, [adminName, teacherName]);
+    await live.receive(near, [adminName, teacherName]);
+    expect(await t.database.db.selectFrom('broadcast_relays').selectAll().where('broadcast_id', '=', broadcast.id).execute()).toHaveLength(2);
+    await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers === 2, { what: 'two viewers over two instances', timeoutMs: 10_000 });
+
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+    expect((await far.closed).code).toBe(broadcastCloseCodes.ended);
+    await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'both rooms to be destroyed', timeoutMs: 10_000 });
+  });
+});

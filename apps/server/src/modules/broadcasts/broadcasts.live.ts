@@ -1,0 +1,603 @@
+import { randomUUID } from 'node:crypto';
+import {
+  broadcastCloseCodes,
+  ZBroadcastClientMessage,
+  type TBroadcastClientMessage,
+  type TBroadcastServerMessage,
+  type TBroadcastStream,
+  type TPublicBroadcast,
+} from '@parta/contracts';
+import { sql, type Kysely } from 'kysely';
+import type { WebSocket } from 'ws';
+import type { Clock } from '../../platform/clock.ts';
+import type { DB } from '../../platform/db/index.ts';
+import type { LocalizedText } from '../../platform/http/index.ts';
+import type { MediaPeer, MediaRelay, MediaRoomRef, MediaServers } from '../../platform/media/index.ts';
+import type { BusMessage, EventBus } from '../../platform/realtime/index.ts';
+import { audienceStaleMs, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
+
+type Logger = { warn(object: unknown, message: string): void };
+
+/** One live socket: a viewer (anyone with the link) or a speaker's device (signed in). */
+type Live = {
+  id: string;
+  broadcastId: string;
+  role: 'viewer' | 'speaker';
+  userId: string | null;
+  /** The link a viewer came by: when it is revoked or renewed, the viewer is let go. */
+  token: string | null;
+  locale: 'ru' | 'en';
+  socket: WebSocket;
+  /** A viewer's media instance (where it is counted); speakers receive in the origin room. */
+  instance: string | null;
+  receiver: MediaPeer | null;
+  /** The feeds the receiver is subscribed to, as a sorted key, to skip unchanged resubscriptions. */
+  received: string;
+  publisher: MediaPeer | null;
+  feedId: number | null;
+  work: Promise<void>;
+  closed: boolean;
+  lastState: string;
+  tokens: number;
+  refilledAt: number;
+  alive: boolean;
+};
+
+type RoomRow = { instance: string; room_id: string | number | null; origin: boolean };
+
+const mediaFailed: LocalizedText = { ru: 'Медиасервер не ответил. Попробуйте ещё раз.', en: 'The media server did not answer. Try again.' };
+const notSpeaker: LocalizedText = { ru: 'В эфир выходят только выступающие.', en: 'Only speakers go on air.' };
+const notLive: LocalizedText = { ru: 'Трансляция не идёт.', en: 'The broadcast is not live.' };
+const tooFast: LocalizedText = { ru: 'Слишком много сообщений.', en: 'Too many messages.' };
+const malformed: LocalizedText = { ru: 'Непонятное сообщение.', en: 'Unknown or malformed message.' };
+
+/** Messages one live socket may send: a burst, refilled per second (negotiation and ICE candidates). */
+const messageBurst = 120;
+const messageRefillPerSecond = 20;
+/** How often audience counts are written, states refreshed and subscriptions reconciled. */
+const defaultTickMs = 5_000;
+const heartbeatMs = 30_000;
+
+export type BroadcastLive = ReturnType<typeof createBroadcastLive>;
+
+/**
+ * The live side of broadcasts (docs/subsystems/broadcasts.md): the sockets of speakers and
+ * viewers this node holds, their media-server peers, the rooms viewers are spread over and the
+ * relays that feed those rooms, and the audience count.
+ *
+ * Speakers publish into the broadcast's origin room. A viewer watches from the origin room's
+ * instance while it has fewer than `viewersPerMediaServer` viewers; past that, from a room on
+ * another instance into which every speaker's feed is relayed (VideoRoom remote publishers fed
+ * by RTP forwarding from the origin). The rooms and relays are in the database, so any node can
+ * use a room another made; the media server does the forwarding, so relays outlive the node
+ * that set them up. The server decides what each device receives: when the speakers on air
+ * change, every node resubscribes its sockets and sends them the new offer.
+ */
+export function createBroadcastLive(deps: {
+  db: Kysely<DB>;
+  clock: Clock;
+  bus: EventBus;
+  media: MediaServers | null;
+  broadcasts: BroadcastsService;
+  logger: Logger;
+  /** Viewers one media instance serves before further ones go to another instance. */
+  viewersPerMediaServer: number;
+  tickMs?: number;
+}) {
+  const { db, clock, broadcasts } = deps;
+  const nodeId = randomUUID();
+  const sockets = new Map<string, Set<Live>>();
+  /** Viewers per `${broadcastId}\n${instance}` on this node; written to broadcast_audience. */
+  const audience = new Map<string, number>();
+  let audienceDirty = false;
+  /** Relays this node set up, to stop them when their speaker leaves the air. */
+  const relays = new Map<string, MediaRelay>();
+  const refreshing = new Map<string, { again: boolean }>();
+
+  const send = (live: Live, message: TBroadcastServerMessage) => {
+    if (live.closed || live.socket.readyState !== live.socket.OPEN) return;
+    live.socket.send(JSON.stringify(message));
+  };
+  const fail = (live: Live, code: string, text: LocalizedText) => send(live, { type: 'error', code, message: text[live.locale] });
+
+  /** Runs a socket's media work one request after another (publish before answers, in order). */
+  const queue = (live: Live, work: () => Promise<void>) => {
+    live.work = live.work
+      .then(() => (live.closed ? undefined : work()))
+      .catch((error: unknown) => {
+        deps.logger.warn({ err: error, broadcastId: live.broadcastId }, 'broadcast media request failed');
+        fail(live, 'media_failed', mediaFailed);
+      });
+    return live.work;
+  };
+
+  // ---- Rooms and relays ----
+
+  const rooms = (broadcastId: string) => db.selectFrom('broadcast_rooms').select(['instance', 'room_id', 'origin']).where('broadcast_id', '=', broadcastId).execute() as Promise<RoomRow[]>;
+  const refOf = (room: RoomRow): MediaRoomRef => ({ instance: room.instance, roomId: Number(room.room_id) });
+
+  async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const value = await read();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${what} was not made in time`);
+  }
+
+  /** Every speaker on air appears in a relay room: relays that are missing are made (once, whichever node claims them). */
+  async function ensureRelays(broadcastId: string, origin: RoomRow, target: RoomRow) {
+    const speakers = await db.selectFrom('broadcast_speakers').select('feed_id').where('broadcast_id', '=', broadcastId).where('feed_id', 'is not', null).execute();
+    for (const { feed_id } of speakers) {
+      const sourceFeed = Number(feed_id);
+      const claimed = await db
+        .insertInto('broadcast_relays')
+        .values({ broadcast_id: broadcastId, instance: target.instance, source_feed: sourceFeed, feed_id: null })
+        .onConflict((conflict) => conflict.doNothing())
+        .returning('source_feed')
+        .executeTakeFirst();
+      if (!claimed) continue; // made (or being made) by someone else; viewers pick it up when it is ready
+      try {
+        const relay = await deps.media!.relay(refOf(origin), sourceFeed, refOf(target));
+        relays.set(`${broadcastId}\n${target.instance}\n${sourceFeed}`, relay);
+        await db
+          .updateTable('broadcast_relays')
+          .set({ feed_id: relay.feedId })
+          .where('broadcast_id', '=', broadcastId)
+          .where('instance', '=', target.instance)
+          .where('source_feed', '=', sourceFeed)
+          .execute();
+      } catch (error) {
+        await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', target.instance).where('source_feed', '=', sourceFeed).execute();
+        throw error;
+      }
+    }
+  }
+
+  /** A speaker's feed left the air: its relays go too (stopped here, or removed at the target). */
+  async function dropRelays(broadcastId: string, sourceFeed: number) {
+    const rows = await db
+      .deleteFrom('broadcast_relays')
+      .where('broadcast_id', '=', broadcastId)
+      .where('source_feed', '=', sourceFeed)
+      .returning(['instance', 'feed_id'])
+      .execute();
+    const all = await rooms(broadcastId);
+    for (const row of rows) {
+      const key = `${broadcastId}\n${row.instance}\n${sourceFeed}`;
+      const relay = relays.get(key);
+      relays.delete(key);
+      const room = all.find((candidate) => candidate.instance === row.instance);
+      if (relay) await relay.stop();
+      else if (room && row.feed_id !== null) await deps.media?.kick(refOf(room), Number(row.feed_id));
+    }
+  }
+
+  /** Viewers per instance now: fresh rows of other nodes plus this node's own count. */
+  async function load(broadcastId: string): Promise<Map<string, number>> {
+    const rows = await db
+      .selectFrom('broadcast_audience')
+      .select(['instance', sql<number>`sum(viewers)::int`.as('viewers')])
+      .where('broadcast_id', '=', broadcastId)
+      .where('node_id', '!=', nodeId)
+      .where('seen_at', '>', new Date(clock.now().getTime() - audienceStaleMs))
+      .groupBy('instance')
+      .execute();
+    const counts = new Map(rows.map((row) => [row.instance, Number(row.viewers)]));
+    for (const [key, count] of audience) {
+      const [id, instance] = key.split('\n') as [string, string];
+      if (id === broadcastId) counts.set(instance, (counts.get(instance) ?? 0) + count);
+    }
+    return counts;
+  }
+
+  /**
+   * Where a new viewer watches from: the origin while it has room, else the least loaded relay
+   * room with room, else a new relay room on an instance the broadcast does not use yet, else
+   * (every instance full) the least loaded room.
+   */
+  async function placeViewer(broadcastId: string): Promise<RoomRow> {
+    const all = await rooms(broadcastId);
+    const origin = all.find((room) => room.origin);
+    if (!origin) throw new Error('the broadcast has no origin room');
+    const counts = await load(broadcastId);
+    const count = (room: RoomRow) => counts.get(room.instance) ?? 0;
+    if (count(origin) < deps.viewersPerMediaServer) return origin;
+    const ready = all.filter((room) => !room.origin && room.room_id !== null).sort((a, b) => count(a) - count(b));
+    if (ready[0] && count(ready[0]) < deps.viewersPerMediaServer) return ready[0];
+    const used = new Set(all.map((room) => room.instance));
+    const spare = deps.media!.instances()
+      .filter((instance) => !used.has(instance.url))
+      .sort((a, b) => a.peers - b.peers)[0];
+    if (spare) {
+      const claimed = await db
+        .insertInto('broadcast_rooms')
+        .values({ broadcast_id: broadcastId, instance: spare.url, room_id: null, origin: false })
+        .onConflict((conflict) => conflict.doNothing())
+        .returning('instance')
+        .executeTakeFirst();
+      if (claimed) {
+        let room: RoomRow;
+        try {
+          const ref = await deps.media!.createRoom({ maxPublishers: 12, description: `broadcast ${broadcastId} relay`, instance: spare.url });
+          room = { instance: ref.instance, room_id: ref.roomId, origin: false };
+          const updated = await db.updateTable('broadcast_rooms').set({ room_id: ref.roomId }).where('broadcast_id', '=', broadcastId).where('instance', '=', spare.url).executeTakeFirst();
+          if (Number(updated.numUpdatedRows) === 0) {
+            // The broadcast ended meanwhile (its rows are gone): the room is not needed.
+            await deps.media!.destroyRoom(ref);
+            throw new Error('the broadcast ended');
+          }
+        } catch (error) {
+          await db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', broadcastId).where('instance', '=', spare.url).where('room_id', 'is', null).execute();
+          throw error;
+        }
+        await ensureRelays(broadcastId, origin, room);
+        return room;
+      }
+      return waitFor(async () => {
+        const row = (await rooms(broadcastId)).find((candidate) => candidate.instance === spare.url);
+        if (!row) throw new Error('the relay room was given up');
+        return row.room_id === null ? undefined : row;
+      }, 'a relay room');
+    }
+    return [origin, ...ready].sort((a, b) => count(a) - count(b))[0]!;
+  }
+
+  /** What a room offers now: the feed (there) of each speaker on air, with the speaker's name. */
+  async function feedsIn(broadcastId: string, room: RoomRow): Promise<Array<{ feedId: number; speaker: string; sourceFeed: number }>> {
+    const speakers = await db
+      .selectFrom('broadcast_speakers')
+      .innerJoin('users', 'users.id', 'broadcast_speakers.user_id')
+      .select(['feed_id', 'display_name'])
+      .where('broadcast_id', '=', broadcastId)
+      .where('feed_id', 'is not', null)
+      .orderBy('position')
+      .execute();
+    if (room.origin) return speakers.map((row) => ({ feedId: Number(row.feed_id), speaker: row.display_name, sourceFeed: Number(row.feed_id) }));
+    const relayed = new Map(
+      (await db.selectFrom('broadcast_relays').select(['source_feed', 'feed_id']).where('broadcast_id', '=', broadcastId).where('instance', '=', room.instance).where('feed_id', 'is not', null).execute()).map(
+        (row) => [Number(row.source_feed), Number(row.feed_id)],
+      ),
+    );
+    return speakers.flatMap((row) => {
+      const feedId = relayed.get(Number(row.feed_id));
+      return feedId === undefined ? [] : [{ feedId, speaker: row.display_name, sourceFeed: Number(row.feed_id) }];
+    });
+  }
+
+  // ---- Per socket ----
+
+  function count(live: Live, delta: 1 | -1) {
+    if (live.role !== 'viewer' || live.instance === null) return;
+    const key = `${live.broadcastId}\n${live.instance}`;
+    audience.set(key, Math.max(0, (audience.get(key) ?? 0) + delta));
+    audienceDirty = true;
+  }
+
+  /** Subscribes the socket's device to what it should receive now (nothing when that did not change). */
+  async function resync(live: Live, row: BroadcastRow) {
+    if (statusOf(row) !== 'live' || !deps.media?.isAvailable()) return;
+    const all = await rooms(row.id);
+    let room: RoomRow | undefined;
+    if (live.role === 'speaker') room = all.find((candidate) => candidate.origin);
+    else if (live.instance === null) {
+      room = await placeViewer(row.id);
+      if (live.closed) return;
+      live.instance = room.instance;
+      count(live, 1);
+    } else room = all.find((candidate) => candidate.instance === live.instance);
+    if (!room || room.room_id === null) return;
+    const origin = all.find((candidate) => candidate.origin);
+    if (!room.origin && origin) await ensureRelays(row.id, origin, room);
+    const feeds = (await feedsIn(row.id, room)).filter((feed) => feed.sourceFeed !== live.feedId);
+    const key = feeds
+      .map((feed) => feed.feedId)
+      .sort((a, b) => a - b)
+      .join(',');
+    if (key === live.received && live.receiver) return;
+    if (feeds.length === 0) {
+      if (live.receiver) {
+        const receiver = live.receiver;
+        live.receiver = null;
+        await receiver.close().catch(() => undefined);
+        send(live, { type: 'no-streams' });
+      }
+      live.received = '';
+      return;
+    }
+    if (!live.receiver) {
+      const peer = await deps.media.openPeer(refOf(room), { display: live.role === 'speaker' ? `speaker ${live.userId}` : 'viewer' });
+      if (live.closed) return void peer.close();
+      live.receiver = peer;
+      live.received = '';
+      peer.onClosed(() => {
+        if (live.receiver !== peer) return;
+        live.receiver = null;
+        live.received = '';
+        scheduleRefresh(live.broadcastId);
+      });
+    }
+    const offer = await live.receiver.subscribe(feeds.map((feed) => feed.feedId));
+    live.received = key;
+    if (!offer) return;
+    const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
+    const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
+    send(live, { type: 'offer', sdp: offer.offerSdp, streams });
+  }
+
+  /** The speaker's device leaves the air (or went): its feed, its relays and the row's marks go. */
+  async function unpublish(live: Live) {
+    const publisher = live.publisher;
+    const feedId = live.feedId;
+    live.publisher = null;
+    live.feedId = null;
+    if (!publisher) return;
+    await publisher.close().catch(() => undefined);
+    if (feedId === null) return;
+    await db
+      .updateTable('broadcast_speakers')
+      .set({ feed_id: null, connection_id: null, on_air_since: null })
+      .where('broadcast_id', '=', live.broadcastId)
+      .where('user_id', '=', live.userId!)
+      .where('connection_id', '=', live.id)
+      .execute();
+    await dropRelays(live.broadcastId, feedId);
+    await broadcasts.changed(live.broadcastId);
+  }
+
+  async function publish(live: Live, sdp: string) {
+    const row = await broadcasts.find(live.broadcastId);
+    if (!row || statusOf(row) !== 'live') return fail(live, 'not_live', notLive);
+    if (live.publisher && live.feedId !== null) {
+      const { answerSdp } = await live.publisher.republish(sdp);
+      return send(live, { type: 'answer', sdp: answerSdp });
+    }
+    const origin = (await rooms(row.id)).find((room) => room.origin);
+    if (!origin || !deps.media?.isAvailable()) return fail(live, 'media_unavailable', mediaFailed);
+    const peer = await deps.media.openPeer(refOf(origin), { display: `speaker ${live.userId}` });
+    if (live.closed) return void peer.close();
+    live.publisher = peer;
+    peer.onClosed(() => {
+      if (live.publisher !== peer) return;
+      fail(live, 'media_lost', mediaFailed);
+      void queue(live, () => unpublish(live));
+    });
+    const { feedId, answerSdp } = await peer.publish(sdp);
+    live.feedId = feedId;
+    send(live, { type: 'answer', sdp: answerSdp });
+    // On air from this device: another device of the same speaker that was on air leaves it (its node sees the row change).
+    await db
+      .updateTable('broadcast_speakers')
+      .set({ feed_id: feedId, connection_id: live.id, on_air_since: clock.now() })
+      .where('broadcast_id', '=', row.id)
+      .where('user_id', '=', live.userId!)
+      .execute();
+    for (const room of await rooms(row.id)) if (!room.origin && room.room_id !== null) await ensureRelays(row.id, origin, room);
+    await broadcasts.changed(row.id);
+  }
+
+  function handleMessage(live: Live, message: TBroadcastClientMessage) {
+    switch (message.type) {
+      case 'ping':
+        return send(live, { type: 'pong' });
+      case 'publish':
+        if (live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
+        return void queue(live, () => publish(live, message.sdp));
+      case 'unpublish':
+        if (live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
+        return void queue(live, () => unpublish(live));
+      case 'answer':
+        return void queue(live, async () => {
+          if (live.receiver) await live.receiver.answerSubscription(message.sdp);
+        });
+      case 'candidate':
+        if (message.target === 'publisher' && live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
+        return void queue(live, async () => {
+          const peer = message.target === 'publisher' ? live.publisher : live.receiver;
+          if (peer) await peer.trickle(message.target, message.candidate);
+        });
+    }
+  }
+
+  // ---- Refresh: state to every socket, close the ones that must go, reconcile subscriptions ----
+
+  function closeLive(live: Live, code: number, reason: string) {
+    if (live.socket.readyState === live.socket.OPEN) live.socket.close(code, reason);
+  }
+
+  async function refresh(broadcastId: string) {
+    const local = sockets.get(broadcastId);
+    if (!local || local.size === 0) return;
+    const row = await broadcasts.find(broadcastId);
+    if (!row) {
+      for (const live of local) closeLive(live, broadcastCloseCodes.notFound, 'not found');
+      return;
+    }
+    if (row.ended_at) {
+      for (const live of local) closeLive(live, broadcastCloseCodes.ended, 'ended');
+      return;
+    }
+    const speakers = await db.selectFrom('broadcast_speakers').select(['user_id', 'connection_id']).where('broadcast_id', '=', broadcastId).execute();
+    const state: TPublicBroadcast = await broadcasts.toPublic(row);
+    const stateText = JSON.stringify({ type: 'state', broadcast: state });
+    for (const live of local) {
+      if (live.role === 'viewer' && live.token !== row.watch_token) {
+        closeLive(live, broadcastCloseCodes.revoked, 'link revoked');
+        continue;
+      }
+      if (live.role === 'speaker') {
+        const mine = speakers.find((speaker) => speaker.user_id === live.userId);
+        if (!mine) {
+          closeLive(live, broadcastCloseCodes.revoked, 'not a speaker');
+          continue;
+        }
+        // This speaker went on air from another device: this one leaves the air.
+        if (live.feedId !== null && mine.connection_id !== null && mine.connection_id !== live.id) void queue(live, () => unpublish(live));
+      }
+      if (live.lastState !== stateText) {
+        live.lastState = stateText;
+        if (live.socket.readyState === live.socket.OPEN) live.socket.send(stateText);
+      }
+      void queue(live, () => resync(live, row));
+    }
+  }
+
+  /** Refreshes a broadcast's sockets; calls during a refresh make one more run after it. */
+  function scheduleRefresh(broadcastId: string) {
+    const running = refreshing.get(broadcastId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const entry = { again: false };
+    refreshing.set(broadcastId, entry);
+    const run = (): Promise<void> =>
+      refresh(broadcastId)
+        .catch((error: unknown) => deps.logger.warn({ err: error, broadcastId }, 'refreshing a broadcast failed'))
+        .then(() => {
+          if (!entry.again) {
+            refreshing.delete(broadcastId);
+            return;
+          }
+          entry.again = false;
+          return run();
+        });
+    void run();
+  }
+
+  /** Writes this node's audience counts (and the peaks) to the database. */
+  async function flushAudience() {
+    const now = clock.now();
+    const touched = new Set<string>();
+    for (const [key, viewers] of audience) {
+      const [broadcastId, instance] = key.split('\n') as [string, string];
+      touched.add(broadcastId);
+      await db
+        .insertInto('broadcast_audience')
+        .values({ broadcast_id: broadcastId, node_id: nodeId, instance, viewers, seen_at: now })
+        .onConflict((conflict) => conflict.columns(['broadcast_id', 'node_id', 'instance']).doUpdateSet({ viewers, seen_at: now }))
+        .execute();
+      if (viewers === 0 && !audienceDirty) audience.delete(key);
+    }
+    audienceDirty = false;
+    for (const broadcastId of touched) {
+      await db
+        .updateTable('broadcasts')
+        .set({
+          peak_viewers: sql`greatest(peak_viewers, (select coalesce(sum(viewers), 0) from broadcast_audience where broadcast_id = ${broadcastId} and seen_at > ${new Date(now.getTime() - audienceStaleMs)}))`,
+        })
+        .where('id', '=', broadcastId)
+        .where('ended_at', 'is', null)
+        .execute();
+    }
+  }
+
+  const tick = async () => {
+    await flushAudience();
+    for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
+  };
+  let ticking = false;
+  const timer = setInterval(() => {
+    if (ticking) return;
+    ticking = true;
+    void tick()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'broadcast audience tick failed'))
+      .finally(() => {
+        ticking = false;
+      });
+  }, deps.tickMs ?? defaultTickMs);
+  timer.unref();
+  const heartbeat = setInterval(() => {
+    for (const set of sockets.values()) {
+      for (const live of set) {
+        if (!live.alive) live.socket.terminate();
+        else {
+          live.alive = false;
+          live.socket.ping();
+        }
+      }
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  const unsubscribe = deps.bus.subscribe((message: BusMessage) => {
+    if (message.kind === 'broadcast-changed' && sockets.has(message.broadcastId)) scheduleRefresh(message.broadcastId);
+    if (message.kind === 'bus-interrupted') for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
+  });
+
+  return {
+    nodeId,
+    /** Takes a socket that passed the route's checks (a viewer's link, or a speaker of a live broadcast). */
+    attach(socket: WebSocket, who: { broadcastId: string; role: 'viewer' | 'speaker'; userId: string | null; token: string | null; locale: 'ru' | 'en' }) {
+      const live: Live = {
+        id: randomUUID(),
+        ...who,
+        socket,
+        instance: null,
+        receiver: null,
+        received: '',
+        publisher: null,
+        feedId: null,
+        work: Promise.resolve(),
+        closed: false,
+        lastState: '',
+        tokens: messageBurst,
+        refilledAt: Date.now(),
+        alive: true,
+      };
+      let set = sockets.get(who.broadcastId);
+      if (!set) sockets.set(who.broadcastId, (set = new Set()));
+      set.add(live);
+      socket.on('pong', () => {
+        live.alive = true;
+      });
+      socket.on('message', (raw) => {
+        live.alive = true;
+        const now = Date.now();
+        live.tokens = Math.min(messageBurst, live.tokens + ((now - live.refilledAt) / 1000) * messageRefillPerSecond);
+        live.refilledAt = now;
+        if (live.tokens < 1) return fail(live, 'rate_limited', tooFast);
+        live.tokens -= 1;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw.toString());
+        } catch {
+          parsed = undefined;
+        }
+        const message = ZBroadcastClientMessage.safeParse(parsed);
+        if (!message.success) return fail(live, 'validation_failed', malformed);
+        handleMessage(live, message.data);
+      });
+      socket.on('close', () => {
+        live.closed = true;
+        sockets.get(live.broadcastId)?.delete(live);
+        if (sockets.get(live.broadcastId)?.size === 0) sockets.delete(live.broadcastId);
+        count(live, -1);
+        const receiver = live.receiver;
+        live.receiver = null;
+        void receiver?.close().catch(() => undefined);
+        // Not queued: the queue stops for a closed socket, but its feed must leave the air.
+        void unpublish(live).catch((error: unknown) => deps.logger.warn({ err: error }, 'taking a speaker off the air failed'));
+      });
+      if (who.role === 'viewer') {
+        void db
+          .updateTable('broadcasts')
+          .set({ total_views: sql`total_views + 1` })
+          .where('id', '=', who.broadcastId)
+          .execute()
+          .catch((error: unknown) => deps.logger.warn({ err: error }, 'counting a view failed'));
+      }
+      scheduleRefresh(who.broadcastId);
+    },
+    /** Writes the audience now (tests; a stopping node). */
+    flushAudience,
+    socketCount: () => [...sockets.values()].reduce((sum, set) => sum + set.size, 0),
+    async close() {
+      clearInterval(timer);
+      clearInterval(heartbeat);
+      unsubscribe();
+      for (const set of sockets.values()) for (const live of set) closeLive(live, 1001, 'server stopping');
+      await db.deleteFrom('broadcast_audience').where('node_id', '=', nodeId).execute().catch(() => undefined);
+    },
+  };
+}
