@@ -1,6 +1,7 @@
 import type { TMe, TOrganization } from '@parta/contracts';
 import type { ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
+import { BroadcastsPage } from '../features/broadcasts/BroadcastsPage';
 import { CallsPage } from '../features/calls/CallsPage';
 import { ChannelsPage } from '../features/channels/ChannelsPage';
 import { chatRoutes } from '../features/chats/chat-routes';
@@ -38,6 +39,7 @@ export const areas: readonly Area[] = [
   { path: '/chats', labelKey: 'nav.chats', Page: ChatsPage, children: chatRoutes, Badge: ChatsUnreadBadge },
   { path: '/channels', labelKey: 'nav.channels', Page: ChannelsPage },
   { path: '/calls', labelKey: 'nav.calls', Page: CallsPage },
+  { path: '/broadcasts', labelKey: 'nav.broadcasts', Page: BroadcastsPage, isShownTo: (_me, organization) => organization !== null },
   { path: '/library', labelKey: 'nav.library', Page: LibraryPage },
   { path: '/polls', labelKey: 'nav.polls', Page: PollsPage },
   { path: '/stats', labelKey: 'nav.stats', Page: StatsPage },

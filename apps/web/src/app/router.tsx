@@ -15,6 +15,8 @@ import { RequireSession } from './RequireSession';
 import { SignedInRealtime } from './SignedInRealtime';
 import { CallProvider } from '../features/calls/CallProvider';
 import { LessonPage } from '../features/calls/LessonPage';
+import { BroadcastPage } from '../features/broadcasts/BroadcastPage';
+import { WatchPage } from '../features/broadcasts/WatchPage';
 import { AppShell } from './shell/AppShell';
 
 export function createRoutes(registry: EventRegistry): RouteObject[] {
@@ -40,6 +42,9 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
             },
           ],
         },
+        // Public: a broadcast's watch link, signed in or not; outside the shell and its providers
+        // (no realtime connection, no calls, no organization), which all need a signed-in person.
+        { path: 'watch/:token', element: <WatchPage /> },
         {
           element: (
             <RequireSession>
@@ -59,6 +64,8 @@ export function createRoutes(registry: EventRegistry): RouteObject[] {
             { path: 'chat-invite/:token', element: <ChatInvitePage /> },
             // A video lesson's link (posted in its class chat).
             { path: 'lessons/:lessonId', element: <LessonPage /> },
+            // A broadcast's own page (its organizers and speakers manage and go on air there).
+            { path: 'broadcasts/:broadcastId', element: <BroadcastPage /> },
             // Inside the guard on purpose: unknown addresses are not revealed to signed-out visitors.
             { path: '*', element: <NotFoundPage /> },
           ],

@@ -49,7 +49,8 @@ export type CallSessionDeps = {
 
 const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, mutedByHost: false, cameraOff: false, screenSharing: false, quality: 'unknown', problem: null };
 
-const candidateOf = (candidate: RTCIceCandidate | null): TIceCandidate | null =>
+/** An ICE candidate of this device as the signalling carries it (broadcasts use it too). */
+export const candidateOf = (candidate: RTCIceCandidate | null): TIceCandidate | null =>
   candidate ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex, usernameFragment: candidate.usernameFragment } : null;
 
 export class CallSession {
