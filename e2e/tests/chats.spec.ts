@@ -505,3 +505,71 @@ test('8. a video lesson through the media server: the teacher starts it in one c
   await classmate.context().close();
   await third.context().close();
 });
+
+/** Inbound video streams this page decodes frames of (one per speaker it watches). */
+async function videoStreamsDecoding(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let streams = 0;
+    for (const pc of (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((stat: { type: string; kind?: string; framesDecoded?: number }) => {
+        if (stat.type === 'inbound-rtp' && stat.kind === 'video' && (stat.framesDecoded ?? 0) > 0) streams += 1;
+      });
+    }
+    return streams;
+  });
+}
+
+test('9. a broadcast: the administrator starts «Последний звонок» with the teacher as a second speaker, both go on air, a signed-out browser watches both by the public link and is counted, then the link is revoked and the broadcast ended', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const title = `Последний звонок ${suffix}`;
+  await admin.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Трансляции' }).click();
+  await admin.getByRole('button', { name: 'Новая трансляция' }).click();
+  await admin.getByLabel('Название').fill(title);
+  await admin.getByRole('checkbox', { name: people.teacher.name }).check();
+  await admin.getByRole('button', { name: 'Создать трансляцию' }).click();
+  await expect(admin.getByRole('heading', { name: title })).toBeVisible();
+  await admin.getByRole('button', { name: 'Выйти в эфир' }).click();
+  await expect(admin.getByText('Вы в эфире')).toBeVisible();
+
+  // The teacher finds it among the school's broadcasts and goes on air too; each speaker sees the other.
+  await teacher.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Трансляции' }).click();
+  await teacher.getByRole('link', { name: title }).click();
+  await teacher.getByRole('button', { name: 'Выйти в эфир' }).click();
+  await expect(teacher.getByText('Вы в эфире')).toBeVisible();
+  await expect.poll(() => videoStreamsDecoding(admin), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+
+  // Someone without an account opens the public link in a browser of their own.
+  const watchUrl = await admin.getByRole('link', { name: 'Смотреть как зритель' }).getAttribute('href');
+  expect(watchUrl).toMatch(/\/watch\/[\w-]+$/);
+  const viewer = await newPage(browser);
+  await viewer.goto(watchUrl!);
+  await expect(viewer.getByRole('heading', { name: title })).toBeVisible();
+  for (const name of [people.teacher.name]) await expect(viewer.getByRole('figure', { name })).toBeVisible();
+  await expect(viewer.getByRole('list', { name: 'Выступающие в эфире' }).getByRole('figure')).toHaveCount(2);
+  // Both speakers' video is decoded; sound waits for a click.
+  await expect.poll(() => videoStreamsDecoding(viewer), { timeout: 20_000 }).toBe(2);
+  await viewer.getByRole('button', { name: 'Включить звук' }).click();
+  await expect(viewer.getByRole('button', { name: 'Выключить звук' })).toBeVisible();
+  // Counted, for the viewer and on the administrator's page; the viewer has no way to publish.
+  await expect(viewer.getByText('Смотрят: 1')).toBeVisible({ timeout: 15_000 });
+  await expect(admin.getByText('Смотрят сейчас: 1')).toBeVisible({ timeout: 15_000 });
+  await expect(viewer.getByRole('button', { name: 'Выйти в эфир' })).toHaveCount(0);
+  expect(await viewer.context().cookies()).toEqual([]);
+
+  // The administrator revokes the link: the viewer is cut off at once and told why.
+  await admin.getByRole('button', { name: 'Отозвать ссылку' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Отозвать' }).click();
+  await expect(viewer.getByText('Ссылка на трансляцию отозвана.')).toBeVisible();
+  await viewer.reload();
+  await expect(viewer.getByText('Ссылка недействительна или отозвана.')).toBeVisible();
+
+  // Ended for everyone: the teacher's studio closes.
+  await admin.getByRole('button', { name: 'Завершить трансляцию' }).click();
+  await admin.getByRole('dialog').getByRole('button', { name: 'Завершить' }).click();
+  await expect(admin.getByText('Завершена', { exact: true })).toBeVisible();
+  await expect(teacher.getByRole('button', { name: 'Выйти в эфир' })).toHaveCount(0);
+  await expect(teacher.getByText('Завершена', { exact: true })).toBeVisible();
+  await viewer.context().close();
+});

@@ -20,14 +20,17 @@ CREATE TABLE broadcasts (
 );
 CREATE INDEX broadcasts_organization ON broadcasts (organization_id, created_at);
 
--- Staff who speak; `feed_id` and `connection_id` while one of their devices is on air.
+-- Staff who speak; `feed_id` and `connection_id` while one of their devices is on air. The node
+-- holding that device's socket refreshes `on_air_seen_at` every few seconds: a speaker whose
+-- node stopped without taking them off the air stops counting as on air once it is stale.
 CREATE TABLE broadcast_speakers (
-  broadcast_id  uuid NOT NULL REFERENCES broadcasts (id),
-  user_id       uuid NOT NULL REFERENCES users (id),
-  position      integer NOT NULL,
-  feed_id       bigint,
-  connection_id uuid,
-  on_air_since  timestamptz,
+  broadcast_id   uuid NOT NULL REFERENCES broadcasts (id),
+  user_id        uuid NOT NULL REFERENCES users (id),
+  position       integer NOT NULL,
+  feed_id        bigint,
+  connection_id  uuid,
+  on_air_since   timestamptz,
+  on_air_seen_at timestamptz,
   PRIMARY KEY (broadcast_id, user_id)
 );
 

@@ -146,6 +146,49 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'the broadcast’s room to be destroyed', timeoutMs: 10_000 });
   });
 
+  it('comes back when its room is lost at the media server: the speaker reconnects into a new room and the viewer watches again', async () => {
+    const broadcast = await create();
+    const adminName = broadcast.speakers[0]!.person.displayName;
+    const speaker = await live.speaker(s.admin, broadcast.id);
+    await live.goOnAir(speaker);
+    const viewer = await live.viewer(broadcast);
+    await live.receive(viewer, [adminName]);
+
+    // The origin room disappears (as when its Janus restarts): the speaker's device is let go with «media lost».
+    const origin = await t.database.db.selectFrom('broadcast_rooms').select(['instance', 'room_id']).where('broadcast_id', '=', broadcast.id).where('origin', '=', true).executeTakeFirstOrThrow();
+    await app.media!.destroyRoom({ instance: origin.instance, roomId: Number(origin.room_id) });
+    expect((await speaker.closed).code).toBe(broadcastCloseCodes.mediaLost);
+    await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).speakers[0]!.onAir === false, { what: 'the speaker to be off the air', timeoutMs: 10_000 });
+
+    // It reconnects and publishes again: a new origin room is made, the viewer (still connected) receives again.
+    const again = await live.speaker(s.admin, broadcast.id);
+    await live.goOnAir(again);
+    const remade = await t.database.db.selectFrom('broadcast_rooms').select('room_id').where('broadcast_id', '=', broadcast.id).where('origin', '=', true).executeTakeFirstOrThrow();
+    expect(Number(remade.room_id)).not.toBe(Number(origin.room_id));
+    const fresh = createWeriftSubscriber();
+    live.closing.push(() => fresh.close());
+    const offer = await next(viewer, 'offer', 15_000);
+    viewer.send({ type: 'answer', sdp: await fresh.answer(offer.sdp) });
+    await fresh.waitFor(() => offer.streams.every((stream) => (fresh.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+  });
+
+  it('stops counting a speaker as on air when the node that had them stopped (their mark went stale)', async () => {
+    const broadcast = await create();
+    // As a node that died would leave it: on air from a device no node holds any more.
+    await t.database.db
+      .updateTable('broadcast_speakers')
+      .set({ feed_id: 42, connection_id: crypto.randomUUID(), on_air_since: t.clock.now(), on_air_seen_at: t.clock.now() })
+      .where('broadcast_id', '=', broadcast.id)
+      .where('user_id', '=', s.admin.userId)
+      .execute();
+    const onAir = async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).speakers[0]!.onAir;
+    expect(await onAir()).toBe(true);
+    t.clock.advance(21_000);
+    expect(await onAir()).toBe(false);
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+  });
+
   it('refuses a speaker socket to someone who is not a speaker, and any socket to a wrong link', async () => {
     const broadcast = await create();
     await expect(openSocket(app.baseUrl, { cookie: s.classTeacher.cookie, path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 403 });

@@ -12,9 +12,9 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../../platform/clock.ts';
 import type { DB } from '../../platform/db/index.ts';
 import type { LocalizedText } from '../../platform/http/index.ts';
-import type { MediaPeer, MediaRelay, MediaRoomRef, MediaServers } from '../../platform/media/index.ts';
+import { roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
 import type { BusMessage, EventBus } from '../../platform/realtime/index.ts';
-import { audienceStaleMs, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
+import { freshSince, maxSpeakers, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
 
 type Logger = { warn(object: unknown, message: string): void };
 
@@ -30,6 +30,8 @@ type Live = {
   socket: WebSocket;
   /** A viewer's media instance (where it is counted); speakers receive in the origin room. */
   instance: string | null;
+  /** The room the receiver is in (it is reopened when the broadcast's room there is replaced). */
+  roomId: number | null;
   receiver: MediaPeer | null;
   /** The feeds the receiver is subscribed to, as a sorted key, to skip unchanged resubscriptions. */
   received: string;
@@ -127,7 +129,13 @@ export function createBroadcastLive(deps: {
 
   /** Every speaker on air appears in a relay room: relays that are missing are made (once, whichever node claims them). */
   async function ensureRelays(broadcastId: string, origin: RoomRow, target: RoomRow) {
-    const speakers = await db.selectFrom('broadcast_speakers').select('feed_id').where('broadcast_id', '=', broadcastId).where('feed_id', 'is not', null).execute();
+    const speakers = await db
+      .selectFrom('broadcast_speakers')
+      .select('feed_id')
+      .where('broadcast_id', '=', broadcastId)
+      .where('feed_id', 'is not', null)
+      .where('on_air_seen_at', '>', freshSince(clock))
+      .execute();
     for (const { feed_id } of speakers) {
       const sourceFeed = Number(feed_id);
       const claimed = await db
@@ -180,7 +188,7 @@ export function createBroadcastLive(deps: {
       .select(['instance', sql<number>`sum(viewers)::int`.as('viewers')])
       .where('broadcast_id', '=', broadcastId)
       .where('node_id', '!=', nodeId)
-      .where('seen_at', '>', new Date(clock.now().getTime() - audienceStaleMs))
+      .where('seen_at', '>', freshSince(clock))
       .groupBy('instance')
       .execute();
     const counts = new Map(rows.map((row) => [row.instance, Number(row.viewers)]));
@@ -219,7 +227,7 @@ export function createBroadcastLive(deps: {
       if (claimed) {
         let room: RoomRow;
         try {
-          const ref = await deps.media!.createRoom({ maxPublishers: 12, description: `broadcast ${broadcastId} relay`, instance: spare.url });
+          const ref = await deps.media!.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId} relay`, instance: spare.url });
           room = { instance: ref.instance, room_id: ref.roomId, origin: false };
           const updated = await db.updateTable('broadcast_rooms').set({ room_id: ref.roomId }).where('broadcast_id', '=', broadcastId).where('instance', '=', spare.url).executeTakeFirst();
           if (Number(updated.numUpdatedRows) === 0) {
@@ -251,6 +259,7 @@ export function createBroadcastLive(deps: {
       .select(['feed_id', 'display_name'])
       .where('broadcast_id', '=', broadcastId)
       .where('feed_id', 'is not', null)
+      .where('on_air_seen_at', '>', freshSince(clock))
       .orderBy('position')
       .execute();
     if (room.origin) return speakers.map((row) => ({ feedId: Number(row.feed_id), speaker: row.display_name, sourceFeed: Number(row.feed_id) }));
@@ -280,13 +289,22 @@ export function createBroadcastLive(deps: {
     const all = await rooms(row.id);
     let room: RoomRow | undefined;
     if (live.role === 'speaker') room = all.find((candidate) => candidate.origin);
-    else if (live.instance === null) {
+    else if (live.instance !== null) {
+      room = all.find((candidate) => candidate.instance === live.instance);
+      // The room this viewer watched from is gone (its instance was lost, the origin was remade): placed again.
+      if (!room) {
+        count(live, -1);
+        live.instance = null;
+      }
+    }
+    if (live.role === 'viewer' && live.instance === null) {
       room = await placeViewer(row.id);
       if (live.closed) return;
       live.instance = room.instance;
       count(live, 1);
-    } else room = all.find((candidate) => candidate.instance === live.instance);
+    }
     if (!room || room.room_id === null) return;
+    if (live.receiver && live.roomId !== Number(room.room_id)) await dropReceiver(live);
     const origin = all.find((candidate) => candidate.origin);
     if (!room.origin && origin) await ensureRelays(row.id, origin, room);
     const feeds = (await feedsIn(row.id, room)).filter((feed) => feed.sourceFeed !== live.feedId);
@@ -296,24 +314,21 @@ export function createBroadcastLive(deps: {
       .join(',');
     if (key === live.received && live.receiver) return;
     if (feeds.length === 0) {
-      if (live.receiver) {
-        const receiver = live.receiver;
-        live.receiver = null;
-        await receiver.close().catch(() => undefined);
-        send(live, { type: 'no-streams' });
-      }
-      live.received = '';
+      await dropReceiver(live);
       return;
     }
     if (!live.receiver) {
       const peer = await deps.media.openPeer(refOf(room), { display: live.role === 'speaker' ? `speaker ${live.userId}` : 'viewer' });
       if (live.closed) return void peer.close();
       live.receiver = peer;
+      live.roomId = Number(room.room_id);
       live.received = '';
       peer.onClosed(() => {
         if (live.receiver !== peer) return;
         live.receiver = null;
+        live.roomId = null;
         live.received = '';
+        send(live, { type: 'no-streams' });
         scheduleRefresh(live.broadcastId);
       });
     }
@@ -323,6 +338,48 @@ export function createBroadcastLive(deps: {
     const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
     const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
     send(live, { type: 'offer', sdp: offer.offerSdp, streams });
+  }
+
+  /** Closes the device's receiving peer; the device is told (`no-streams`), so the next offer starts a new connection. */
+  async function dropReceiver(live: Live) {
+    const receiver = live.receiver;
+    live.receiver = null;
+    live.roomId = null;
+    live.received = '';
+    if (!receiver) return;
+    send(live, { type: 'no-streams' });
+    await receiver.close().catch(() => undefined);
+  }
+
+  /**
+   * The origin room is gone (its Janus restarted or was lost): a new one is made on any instance,
+   * and everything that hung on the old one — relay rooms, relays, speakers' feeds — is let go;
+   * the speakers publish again and viewers are placed again. Resolves with the origin to use
+   * (another node's, if it remade it first).
+   */
+  async function remakeOrigin(broadcastId: string, gone: RoomRow): Promise<RoomRow> {
+    const ref = await deps.media!.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId}` });
+    const replaced = await db
+      .updateTable('broadcast_rooms')
+      .set({ instance: ref.instance, room_id: ref.roomId })
+      .where('broadcast_id', '=', broadcastId)
+      .where('origin', '=', true)
+      .where('instance', '=', gone.instance)
+      .where('room_id', '=', Number(gone.room_id))
+      .executeTakeFirst();
+    if (Number(replaced.numUpdatedRows) === 0) {
+      await deps.media!.destroyRoom(ref);
+      const current = (await rooms(broadcastId)).find((room) => room.origin);
+      if (!current) throw new Error('the broadcast has no origin room');
+      return current;
+    }
+    deps.logger.warn({ broadcastId, instance: gone.instance }, 'a broadcast’s origin room was gone; made a new one');
+    const relayRooms = await db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', broadcastId).where('origin', '=', false).returning(['instance', 'room_id']).execute();
+    await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).execute();
+    await db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null }).where('broadcast_id', '=', broadcastId).execute();
+    for (const room of relayRooms) if (room.room_id !== null) await deps.media!.destroyRoom({ instance: room.instance, roomId: Number(room.room_id) }).catch(() => undefined);
+    await broadcasts.changed(broadcastId);
+    return { instance: ref.instance, room_id: ref.roomId, origin: true };
   }
 
   /** The speaker's device leaves the air (or went): its feed, its relays and the row's marks go. */
@@ -336,13 +393,23 @@ export function createBroadcastLive(deps: {
     if (feedId === null) return;
     await db
       .updateTable('broadcast_speakers')
-      .set({ feed_id: null, connection_id: null, on_air_since: null })
+      .set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null })
       .where('broadcast_id', '=', live.broadcastId)
       .where('user_id', '=', live.userId!)
       .where('connection_id', '=', live.id)
       .execute();
     await dropRelays(live.broadcastId, feedId);
     await broadcasts.changed(live.broadcastId);
+  }
+
+  async function publishInto(live: Live, origin: RoomRow, sdp: string) {
+    const peer = await deps.media!.openPeer(refOf(origin), { display: `speaker ${live.userId}` });
+    try {
+      return { peer, ...(await peer.publish(sdp)) };
+    } catch (error) {
+      await peer.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async function publish(live: Live, sdp: string) {
@@ -352,23 +419,30 @@ export function createBroadcastLive(deps: {
       const { answerSdp } = await live.publisher.republish(sdp);
       return send(live, { type: 'answer', sdp: answerSdp });
     }
-    const origin = (await rooms(row.id)).find((room) => room.origin);
+    let origin = (await rooms(row.id)).find((room) => room.origin);
     if (!origin || !deps.media?.isAvailable()) return fail(live, 'media_unavailable', mediaFailed);
-    const peer = await deps.media.openPeer(refOf(origin), { display: `speaker ${live.userId}` });
+    let published: { peer: MediaPeer; feedId: number; answerSdp: string };
+    try {
+      published = await publishInto(live, origin, sdp);
+    } catch (error) {
+      if (!roomIsGone(error)) throw error;
+      origin = await remakeOrigin(row.id, origin);
+      published = await publishInto(live, origin, sdp);
+    }
+    const { peer, feedId, answerSdp } = published;
     if (live.closed) return void peer.close();
     live.publisher = peer;
+    // The media server dropped the feed (its room or instance went): the device is let go with
+    // «media lost», reconnects and publishes again — into a new origin room if need be.
     peer.onClosed(() => {
-      if (live.publisher !== peer) return;
-      fail(live, 'media_lost', mediaFailed);
-      void queue(live, () => unpublish(live));
+      if (live.publisher === peer) closeLive(live, broadcastCloseCodes.mediaLost, 'media lost');
     });
-    const { feedId, answerSdp } = await peer.publish(sdp);
     live.feedId = feedId;
     send(live, { type: 'answer', sdp: answerSdp });
     // On air from this device: another device of the same speaker that was on air leaves it (its node sees the row change).
     await db
       .updateTable('broadcast_speakers')
-      .set({ feed_id: feedId, connection_id: live.id, on_air_since: clock.now() })
+      .set({ feed_id: feedId, connection_id: live.id, on_air_since: clock.now(), on_air_seen_at: clock.now() })
       .where('broadcast_id', '=', row.id)
       .where('user_id', '=', live.userId!)
       .execute();
@@ -484,7 +558,7 @@ export function createBroadcastLive(deps: {
       await db
         .updateTable('broadcasts')
         .set({
-          peak_viewers: sql`greatest(peak_viewers, (select coalesce(sum(viewers), 0) from broadcast_audience where broadcast_id = ${broadcastId} and seen_at > ${new Date(now.getTime() - audienceStaleMs)}))`,
+          peak_viewers: sql`greatest(peak_viewers, (select coalesce(sum(viewers), 0) from broadcast_audience where broadcast_id = ${broadcastId} and seen_at > ${freshSince(clock)}))`,
         })
         .where('id', '=', broadcastId)
         .where('ended_at', 'is', null)
@@ -492,7 +566,15 @@ export function createBroadcastLive(deps: {
     }
   }
 
+  /** Keeps the on-air marks of this node's speakers fresh. */
+  async function confirmOnAir() {
+    const ids = [...sockets.values()].flatMap((set) => [...set].filter((live) => live.feedId !== null).map((live) => live.id));
+    if (ids.length === 0) return;
+    await db.updateTable('broadcast_speakers').set({ on_air_seen_at: clock.now() }).where('connection_id', 'in', ids).where('feed_id', 'is not', null).execute();
+  }
+
   const tick = async () => {
+    await confirmOnAir();
     await flushAudience();
     for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
   };
@@ -534,6 +616,7 @@ export function createBroadcastLive(deps: {
         ...who,
         socket,
         instance: null,
+        roomId: null,
         receiver: null,
         received: '',
         publisher: null,
@@ -573,9 +656,7 @@ export function createBroadcastLive(deps: {
         sockets.get(live.broadcastId)?.delete(live);
         if (sockets.get(live.broadcastId)?.size === 0) sockets.delete(live.broadcastId);
         count(live, -1);
-        const receiver = live.receiver;
-        live.receiver = null;
-        void receiver?.close().catch(() => undefined);
+        void dropReceiver(live);
         // Not queued: the queue stops for a closed socket, but its feed must leave the air.
         void unpublish(live).catch((error: unknown) => deps.logger.warn({ err: error }, 'taking a speaker off the air failed'));
       });

@@ -28,8 +28,13 @@ export type BroadcastRow = {
 
 /** Speakers publish into one room; a broadcast has at most this many. */
 export const maxSpeakers = 12;
-/** An audience row not refreshed for this long belongs to a node that stopped: it no longer counts. */
+/**
+ * An audience row, or a speaker's on-air mark, not refreshed for this long belongs to a node that
+ * stopped: it no longer counts (the nodes refresh theirs every tick, 5 s).
+ */
 export const audienceStaleMs = 20_000;
+/** Since when an on-air mark must have been refreshed to count. */
+export const freshSince = (clock: Clock) => new Date(clock.now().getTime() - audienceStaleMs);
 
 const mediaServerMissing: LocalizedText = {
   ru: 'Трансляции недоступны: медиасервер не запущен. Обратитесь к администратору сервера.',
@@ -68,7 +73,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
       .selectFrom('broadcast_audience')
       .select(['broadcast_id', sql<number>`sum(viewers)::int`.as('viewers')])
       .where('broadcast_id', 'in', broadcastIds)
-      .where('seen_at', '>', new Date(clock.now().getTime() - audienceStaleMs))
+      .where('seen_at', '>', freshSince(clock))
       .groupBy('broadcast_id')
       .execute();
     return new Map(rows.map((row) => [row.broadcast_id, Number(row.viewers)]));
@@ -79,7 +84,8 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
     return db
       .selectFrom('broadcast_speakers')
       .innerJoin('users', 'users.id', 'broadcast_speakers.user_id')
-      .select(['broadcast_id', 'user_id', 'position', 'feed_id', 'display_name'])
+      .select(['broadcast_id', 'user_id', 'position', 'display_name'])
+      .select(sql<boolean>`feed_id is not null and on_air_seen_at > ${freshSince(clock)}`.as('on_air'))
       .where('broadcast_id', 'in', broadcastIds)
       .orderBy('position')
       .execute();
@@ -110,7 +116,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
         createdBy: { id: row.created_by, displayName: authors.get(row.created_by)?.display_name ?? '', verifiedTeacher: Boolean(authors.get(row.created_by)?.verified) },
         speakers: mine.map((speaker) => ({
           person: { id: speaker.user_id, displayName: speaker.display_name, verifiedTeacher: verified.get(speaker.user_id) ?? false },
-          onAir: status === 'live' && speaker.feed_id !== null,
+          onAir: status === 'live' && Boolean(speaker.on_air),
         })),
         // The link is for sharing with the audience: every member of the school may copy it.
         watchUrl: row.watch_token && status !== 'ended' ? `${deps.publicUrl}/watch/${row.watch_token}` : null,
@@ -239,7 +245,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
             .set({ ended_at: clock.now(), peak_viewers: sql`greatest(peak_viewers, ${viewers})` })
             .where('id', '=', row.id)
             .execute();
-          await tx.db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null }).where('broadcast_id', '=', row.id).execute();
+          await tx.db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null }).where('broadcast_id', '=', row.id).execute();
           await tx.db.deleteFrom('broadcast_relays').where('broadcast_id', '=', row.id).execute();
           await tx.db.deleteFrom('broadcast_audience').where('broadcast_id', '=', row.id).execute();
           return tx.db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', row.id).returning(['instance', 'room_id']).execute();
@@ -292,7 +298,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
         startedAt: iso(row.started_at),
         endedAt: iso(row.ended_at),
         viewers: status === 'live' ? (viewers.get(row.id) ?? 0) : 0,
-        speakers: speakers.map((speaker) => ({ displayName: speaker.display_name, onAir: status === 'live' && speaker.feed_id !== null })),
+        speakers: speakers.map((speaker) => ({ displayName: speaker.display_name, onAir: status === 'live' && Boolean(speaker.on_air) })),
       };
     },
 

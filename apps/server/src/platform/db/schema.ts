@@ -386,6 +386,7 @@ export type BroadcastSpeakersTable = {
   feed_id: BigIntColumn | null;
   connection_id: string | null;
   on_air_since: Timestamp | null;
+  on_air_seen_at: Timestamp | null;
 };
 
 export type BroadcastRoomsTable = { broadcast_id: string; instance: string; room_id: BigIntColumn | null; origin: boolean };

@@ -138,6 +138,15 @@ function errorCode(error: unknown): number | undefined {
 }
 
 /**
+ * The room an error is about no longer exists where it was: Janus answered "426 No such room"
+ * (destroyed, or the instance restarted and lost it), or its instance is not connected. Callers
+ * that keep long-lived rooms (broadcasts) make a new one then.
+ */
+export function roomIsGone(error: unknown): boolean {
+  return error instanceof MediaUnavailableError || errorCode(error) === NO_SUCH_ROOM;
+}
+
+/**
  * A feed announced a moment ago may not be ready at the media server yet: Janus answers "428 No
  * such feed" for a subscription to it. Tries again every 250 ms, for up to 2 s.
  */

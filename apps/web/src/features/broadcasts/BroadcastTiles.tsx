@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BroadcastTile } from './broadcast-session';
 
@@ -22,7 +22,7 @@ export function BroadcastTiles({ tiles, muted, label }: { tiles: readonly Broadc
   const { t } = useTranslation();
   const columns = Math.max(1, Math.ceil(Math.sqrt(tiles.length)));
   return (
-    <ul className="broadcast-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} aria-label={label}>
+    <ul className="broadcast-grid" style={{ '--columns': columns } as CSSProperties} aria-label={label}>
       {tiles.map((tile) => (
         <li key={tile.speaker}>
           <figure className="broadcast-tile" data-testid="broadcast-tile" data-speaker={tile.speaker} aria-label={tile.speaker}>

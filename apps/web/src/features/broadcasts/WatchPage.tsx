@@ -10,7 +10,6 @@ import { usePageTitle } from '../../platform/i18n/use-page-title';
 import { Button } from '../../ui/Button';
 import { QueryStatus } from '../../ui/QueryStatus';
 import { SkipLink } from '../../ui/SkipLink';
-import { broadcastStatusText } from './broadcast-labels';
 import type { BroadcastEnd } from './broadcast-session';
 import { BroadcastTiles } from './BroadcastTiles';
 import { fetchPublicBroadcast, publicBroadcastQueryKey } from './broadcasts-api';
@@ -91,7 +90,7 @@ function Watch() {
             ? t('broadcasts.watch.connecting')
             : state.tiles.length === 0
               ? t('broadcasts.watch.waiting')
-              : broadcastStatusText(broadcast, t, i18n.language);
+              : null;
 
   return (
     <section className="watch" aria-labelledby="page-title">
@@ -101,10 +100,9 @@ function Watch() {
         {broadcast.description && <p className="watch__description">{broadcast.description}</p>}
       </header>
       <div className="watch__bar">
-        {live && <span className="badge badge--live">{t('broadcasts.status.live')}</span>}
-        {/* Status changes (started, reconnecting, ended) are announced. */}
+        {/* Status changes (started, reconnecting, ended) are announced; «В эфире» while the speakers are seen. */}
         <p className="watch__status" role="status" aria-live="polite">
-          {statusLine}
+          {statusLine ?? <span className="badge badge--live">{t('broadcasts.status.live')}</span>}
         </p>
         {live && <p className="watch__viewers">{t('broadcasts.watch.viewers', { count: broadcast.viewers })}</p>}
         {live && (
