@@ -31,6 +31,8 @@ export const ZCallParticipant = z
     feedId: z.number().int().nullable(),
     audioMuted: z.boolean(),
     videoOff: z.boolean(),
+    /** Showing their screen (their picture is the screen): the call window shows it large. */
+    screenSharing: z.boolean(),
     /** The host muted them: their microphone reaches nobody until the host lets them speak. */
     mutedByHost: z.boolean(),
     /** When they raised their hand (the queue is in this order); null when it is down. */
@@ -77,9 +79,9 @@ export const ZJoinCallRequest = z.object(ZConnectionRef).strict().meta({ id: 'Jo
 export type TJoinCallRequest = z.infer<typeof ZJoinCallRequest>;
 
 export const ZUpdateCallMediaRequest = z
-  .object({ audioMuted: z.boolean().optional(), videoOff: z.boolean().optional() })
+  .object({ audioMuted: z.boolean().optional(), videoOff: z.boolean().optional(), screenSharing: z.boolean().optional() })
   .strict()
-  .refine((value) => value.audioMuted !== undefined || value.videoOff !== undefined, { message: 'audioMuted or videoOff is required' })
+  .refine((value) => value.audioMuted !== undefined || value.videoOff !== undefined || value.screenSharing !== undefined, { message: 'audioMuted, videoOff or screenSharing is required' })
   .meta({ id: 'UpdateCallMediaRequest' });
 export type TUpdateCallMediaRequest = z.infer<typeof ZUpdateCallMediaRequest>;
 

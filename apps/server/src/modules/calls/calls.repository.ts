@@ -34,6 +34,7 @@ export type ParticipantRow = {
   feed_id: number | null;
   audio_muted: boolean;
   video_off: boolean;
+  screen_sharing: boolean;
   muted_by_host: boolean;
   hand_raised_at: Date | null;
   disconnected_at: Date | null;
@@ -139,8 +140,9 @@ async function upsertDevice(tx: Executor, callId: string, userId: string, connec
         present_since: joined ? sql`coalesce(call_participants.present_since, excluded.present_since)` : null,
         left_at: null,
         connection_id: connectionId,
-        // A new device publishes anew.
+        // A new device publishes anew (its camera, not a screen).
         feed_id: sql`CASE WHEN call_participants.connection_id = excluded.connection_id THEN call_participants.feed_id END`,
+        screen_sharing: sql`call_participants.screen_sharing AND call_participants.connection_id = excluded.connection_id`,
         disconnected_at: null,
       }),
     )
@@ -160,6 +162,7 @@ export async function markLeft(tx: Executor, callId: string, userIds: readonly s
       present_since: null,
       connection_id: null,
       feed_id: null,
+      screen_sharing: false,
       disconnected_at: null,
     })
     .where('call_id', '=', callId)
@@ -177,7 +180,7 @@ export async function setMedia(
   tx: Executor,
   callId: string,
   userId: string,
-  values: { audio_muted?: boolean; video_off?: boolean; feed_id?: number | null; muted_by_host?: boolean; hand_raised_at?: Date | null },
+  values: { audio_muted?: boolean; video_off?: boolean; screen_sharing?: boolean; feed_id?: number | null; muted_by_host?: boolean; hand_raised_at?: Date | null },
 ) {
   await tx.updateTable('call_participants').set(values).where('call_id', '=', callId).where('user_id', '=', userId).execute();
 }
@@ -237,6 +240,7 @@ export async function toCall(db: Executor, call: CallRow, rows?: ParticipantRow[
       feedId: row.state === 'joined' ? row.feed_id : null,
       audioMuted: row.audio_muted || row.muted_by_host,
       videoOff: row.video_off,
+      screenSharing: row.state === 'joined' && row.screen_sharing,
       mutedByHost: row.muted_by_host,
       handRaisedAt: iso(row.hand_raised_at),
     }));

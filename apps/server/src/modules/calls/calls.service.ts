@@ -287,6 +287,7 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
         await repository.setMedia(tx.db, callId, person.userId, {
           ...(input.audioMuted !== undefined ? { audio_muted: input.audioMuted } : {}),
           ...(input.videoOff !== undefined ? { video_off: input.videoOff } : {}),
+          ...(input.screenSharing !== undefined ? { screen_sharing: input.screenSharing } : {}),
         });
         return announce(tx, call, 'call.updated');
       });

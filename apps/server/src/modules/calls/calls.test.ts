@@ -166,8 +166,16 @@ describe('a one-to-one call', () => {
     expect(muted.statusCode).toBe(200);
     let seen: TCall | undefined;
     while (!seen?.participants.some((p) => p.person.id === s.parent.userId && p.audioMuted)) seen = (await nextEvent(teacher.socket, 'call.updated')).call;
-    expect(seen.participants.find((p) => p.person.id === s.parent.userId)).toMatchObject({ audioMuted: true, videoOff: false });
+    expect(seen.participants.find((p) => p.person.id === s.parent.userId)).toMatchObject({ audioMuted: true, videoOff: false, screenSharing: false });
     expect((await t.app.inject({ method: 'PATCH', url: `/api/calls/${ringing.id}/me`, payload: {}, headers: asUser(s.parent) })).statusCode).toBe(400);
+
+    // Showing the screen is seen too, and ends with the call for that device (a new device shows its camera).
+    await t.app.inject({ method: 'PATCH', url: `/api/calls/${ringing.id}/me`, payload: { screenSharing: true }, headers: asUser(s.parent) });
+    while (!seen.participants.some((p) => p.person.id === s.parent.userId && p.screenSharing)) seen = (await nextEvent(teacher.socket, 'call.updated')).call;
+    const laptop = await device(s.parent);
+    await post(s.parent, `/api/calls/${ringing.id}/join`, { connectionId: laptop.connectionId });
+    const moved = await call<TCall>(t, s.verifiedTeacher, 'GET', `/api/calls/${ringing.id}`);
+    expect(moved.participants.find((p) => p.person.id === s.parent.userId)).toMatchObject({ connectionId: laptop.connectionId, screenSharing: false });
   });
 });
 

@@ -358,6 +358,7 @@ export type CallParticipantsTable = {
   connection_id: string | null;
   feed_id: BigIntColumn | null;
   audio_muted: Generated<boolean>;
+  screen_sharing: Generated<boolean>;
   video_off: Generated<boolean>;
   muted_by_host: Generated<boolean>;
   hand_raised_at: Timestamp | null;

@@ -49,8 +49,8 @@ function ringingCall(overrides: Partial<TCall> = {}): TCall {
     answeredAt: null,
     endedAt: null,
     participants: [
-      { person: anna, state: 'joined', joinedAt: at, leftAt: null, connectionId: 'a0000000-0000-4000-8000-0000000000a1', feedId: null, audioMuted: false, videoOff: false, mutedByHost: false, handRaisedAt: null },
-      { person: me, state: 'invited', joinedAt: null, leftAt: null, connectionId: null, feedId: null, audioMuted: false, videoOff: false, mutedByHost: false, handRaisedAt: null },
+      { person: anna, state: 'joined', joinedAt: at, leftAt: null, connectionId: 'a0000000-0000-4000-8000-0000000000a1', feedId: null, audioMuted: false, videoOff: false, screenSharing: false, mutedByHost: false, handRaisedAt: null },
+      { person: me, state: 'invited', joinedAt: null, leftAt: null, connectionId: null, feedId: null, audioMuted: false, videoOff: false, screenSharing: false, mutedByHost: false, handRaisedAt: null },
     ],
     ...overrides,
   };
