@@ -195,6 +195,16 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await expect(openSocket(app.baseUrl, { path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 401 });
     await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath('x'.repeat(32)) })).rejects.toMatchObject({ status: 404 });
     await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath(live.tokenOf(broadcast)), origin: 'https://elsewhere.example' })).rejects.toMatchObject({ status: 403 });
+
+    // A viewer's flood is refused past a burst of 120 (malformed messages too are answered, not fatal).
+    const viewer = await live.viewer(broadcast);
+    viewer.send('not json');
+    expect(await next(viewer, 'error')).toMatchObject({ code: 'validation_failed', message: 'Непонятное сообщение.' });
+    for (let index = 0; index < 150; index += 1) viewer.send({ type: 'ping' });
+    const answered = () => (viewer.received as unknown as Message[]).filter((message) => message.type === 'pong' || (message.type === 'error' && message.code === 'rate_limited'));
+    await waitFor(() => answered().length === 150, { what: 'every ping to be answered', timeoutMs: 10_000 });
+    expect(answered().filter((message) => message.type === 'error').length).toBeGreaterThanOrEqual(20);
+    expect(viewer.isOpen).toBe(true);
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
   });
 });

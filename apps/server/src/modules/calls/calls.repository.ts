@@ -44,6 +44,12 @@ const callColumns = ['id', 'chat_id', 'organization_id', 'mode', 'video', 'start
 
 const toCallRow = <T extends { media_room: string | number | null }>(row: T) => ({ ...row, media_room: row.media_room === null ? null : Number(row.media_room) });
 
+/** The call of a lesson (made when its teacher starts it). */
+export async function findLessonCall(db: Executor, lessonId: string): Promise<CallRow | undefined> {
+  const row = await db.selectFrom('calls').select(callColumns).where('lesson_id', '=', lessonId).executeTakeFirst();
+  return row && toCallRow(row);
+}
+
 export async function findCall(db: Executor, callId: string, options: { forUpdate?: boolean } = {}): Promise<CallRow | undefined> {
   let query = db.selectFrom('calls').select(callColumns).where('id', '=', callId);
   if (options.forUpdate) query = query.forUpdate();

@@ -51,12 +51,11 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
   async function toLesson(lesson: LessonRow, withAttendance: boolean): Promise<TLesson> {
     const [klass, call, guests] = await Promise.all([
       db.selectFrom('classes').select('name').where('id', '=', lesson.class_id).executeTakeFirstOrThrow(),
-      db.selectFrom('calls').select('id').where('lesson_id', '=', lesson.id).executeTakeFirst(),
+      repository.findLessonCall(db, lesson.id),
       db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', lesson.id).execute(),
     ]);
     const people = new Map((await chatPeople(db, lesson.organization_id, [lesson.teacher_id, ...guests.map((row) => row.user_id)])).map((row) => [row.id, row]));
     const ref = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
-    const callRow = call ? await repository.findCall(db, call.id) : undefined;
     const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
     return {
       id: lesson.id,
@@ -73,7 +72,7 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       startedAt: iso(lesson.started_at),
       endedAt: iso(lesson.ended_at),
       guests: guests.map((row) => ref(row.user_id)),
-      attendance: withAttendance && lesson.ended_at && callRow ? await attendanceOf(db, callRow) : null,
+      attendance: withAttendance && lesson.ended_at && call ? await attendanceOf(db, call) : null,
     };
   }
 

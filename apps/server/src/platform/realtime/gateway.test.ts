@@ -239,6 +239,22 @@ describe('client messages', () => {
     expect(await socket.drainUntilPong()).toEqual([]);
   });
 
+  it('refuses signalling past a burst of 120 from one socket (rate_limited) and keeps the socket open', async () => {
+    const user = await signIn(t);
+    const { socket } = await connectReady(user);
+    const callId = crypto.randomUUID();
+    const sent = 150;
+    for (let index = 0; index < sent; index += 1) socket.send({ type: 'media.candidate', callId, target: 'publisher', candidate: null });
+    // Every message is answered: refused by the gateway, or passed on (and refused by the calls module: no such call).
+    const answers = () => socket.received.filter((message) => (message.type === 'error' && message.code === 'rate_limited') || (message.type === 'signal' && message.name === 'media.error'));
+    await waitFor(() => answers().length === sent, { what: 'every signalling message to be answered', timeoutMs: 10_000 });
+    const refused = answers().filter((message) => message.type === 'error').length;
+    // 150 sent within a few milliseconds: the burst of 120 passes (plus what refilled meanwhile at 20/s).
+    expect(refused).toBeGreaterThanOrEqual(20);
+    expect(refused).toBeLessThanOrEqual(30);
+    expect(socket.isOpen).toBe(true);
+  });
+
   it('answers ping with pong, also before hello', async () => {
     const user = await signIn(t);
     const socket = await connect(user);
