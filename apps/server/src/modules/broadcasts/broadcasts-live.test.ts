@@ -256,6 +256,20 @@ describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus bi
     expect(await t.database.db.selectFrom('broadcast_relays').selectAll().where('broadcast_id', '=', broadcast.id).execute()).toHaveLength(2);
     await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers === 2, { what: 'two viewers over two instances', timeoutMs: 10_000 });
 
+    // The relay room is lost (as when that Janus restarts): the far viewer is told, placed again in
+    // a new relay room with the speakers relayed anew, and receives both again on a new connection.
+    const relayRoom = rooms.find((room) => !room.origin)!;
+    await app.media!.destroyRoom({ instance: relayRoom.instance, roomId: Number(relayRoom.room_id) });
+    await next(far, 'no-streams');
+    const fresh = createWeriftSubscriber();
+    live.closing.push(() => fresh.close());
+    const offer = await next(far, 'offer', 15_000);
+    far.send({ type: 'answer', sdp: await fresh.answer(offer.sdp) });
+    expect([...new Set(offer.streams.map((stream) => stream.speaker))].sort()).toEqual([adminName, teacherName].sort());
+    await fresh.waitFor(() => offer.streams.every((stream) => (fresh.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
+    const remade = await t.database.db.selectFrom('broadcast_rooms').select('room_id').where('broadcast_id', '=', broadcast.id).where('origin', '=', false).executeTakeFirstOrThrow();
+    expect(Number(remade.room_id)).not.toBe(Number(relayRoom.room_id));
+
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
     expect((await far.closed).code).toBe(broadcastCloseCodes.ended);
     await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'both rooms to be destroyed', timeoutMs: 10_000 });

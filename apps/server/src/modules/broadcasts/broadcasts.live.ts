@@ -95,6 +95,8 @@ export function createBroadcastLive(deps: {
   /** Relays this node set up, to stop them when their speaker leaves the air. */
   const relays = new Map<string, MediaRelay>();
   const refreshing = new Map<string, { again: boolean }>();
+  /** Viewers being placed, per broadcast, one after another (see place()). */
+  const placing = new Map<string, Promise<void>>();
 
   const send = (live: Live, message: TBroadcastServerMessage) => {
     if (live.closed || live.socket.readyState !== live.socket.OPEN) return;
@@ -297,14 +299,65 @@ export function createBroadcastLive(deps: {
         live.instance = null;
       }
     }
-    if (live.role === 'viewer' && live.instance === null) {
-      room = await placeViewer(row.id);
-      if (live.closed) return;
+    if (live.role === 'viewer' && live.instance === null) room = await place(live);
+    if (!room || room.room_id === null || live.closed) return;
+    if (live.receiver && live.roomId !== Number(room.room_id)) await dropReceiver(live);
+    try {
+      await receiveIn(live, row, all, room);
+    } catch (error) {
+      if (!roomIsGone(error)) throw error;
+      await dropReceiver(live);
+      // A relay room lost with its instance: let go of it, the viewer is placed again. (A lost
+      // origin is remade by the speakers' next publish; until then there is nothing to receive.)
+      if (!room.origin) {
+        await dropRelayRoom(row.id, room);
+        count(live, -1);
+        live.instance = null;
+        scheduleRefresh(row.id);
+      }
+    }
+  }
+
+  /**
+   * Places a viewer and counts it there, one viewer of a broadcast at a time on this node, so a
+   * crowd arriving at once fills a room up to its capacity rather than past it.
+   */
+  function place(live: Live): Promise<RoomRow | undefined> {
+    const previous = placing.get(live.broadcastId) ?? Promise.resolve();
+    const placed = previous.then(async () => {
+      if (live.closed) return undefined;
+      const room = await placeViewer(live.broadcastId);
+      if (live.closed) return undefined;
       live.instance = room.instance;
       count(live, 1);
-    }
-    if (!room || room.room_id === null) return;
-    if (live.receiver && live.roomId !== Number(room.room_id)) await dropReceiver(live);
+      return room;
+    });
+    const settled = placed.then(
+      () => undefined,
+      () => undefined,
+    );
+    placing.set(live.broadcastId, settled);
+    void settled.then(() => {
+      if (placing.get(live.broadcastId) === settled) placing.delete(live.broadcastId);
+    });
+    return placed;
+  }
+
+  /** Forgets a relay room whose instance lost it (or was lost), with its relays. */
+  async function dropRelayRoom(broadcastId: string, room: RoomRow) {
+    await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', room.instance).execute();
+    await db
+      .deleteFrom('broadcast_rooms')
+      .where('broadcast_id', '=', broadcastId)
+      .where('instance', '=', room.instance)
+      .where('origin', '=', false)
+      .where('room_id', '=', Number(room.room_id))
+      .execute();
+    await deps.media?.destroyRoom(refOf(room)).catch(() => undefined);
+  }
+
+  /** Subscribes the socket's device, in `room`, to every speaker on air there but itself. */
+  async function receiveIn(live: Live, row: BroadcastRow, all: RoomRow[], room: RoomRow) {
     const origin = all.find((candidate) => candidate.origin);
     if (!room.origin && origin) await ensureRelays(row.id, origin, room);
     const feeds = (await feedsIn(row.id, room)).filter((feed) => feed.sourceFeed !== live.feedId);
@@ -318,7 +371,7 @@ export function createBroadcastLive(deps: {
       return;
     }
     if (!live.receiver) {
-      const peer = await deps.media.openPeer(refOf(room), { display: live.role === 'speaker' ? `speaker ${live.userId}` : 'viewer' });
+      const peer = await deps.media!.openPeer(refOf(room), { display: live.role === 'speaker' ? `speaker ${live.userId}` : 'viewer' });
       if (live.closed) return void peer.close();
       live.receiver = peer;
       live.roomId = Number(room.room_id);
@@ -446,7 +499,14 @@ export function createBroadcastLive(deps: {
       .where('broadcast_id', '=', row.id)
       .where('user_id', '=', live.userId!)
       .execute();
-    for (const room of await rooms(row.id)) if (!room.origin && room.room_id !== null) await ensureRelays(row.id, origin, room);
+    // Into every relay room too; a relay room that is gone is let go (its viewers are placed again).
+    for (const room of await rooms(row.id)) {
+      if (room.origin || room.room_id === null) continue;
+      await ensureRelays(row.id, origin, room).catch(async (error: unknown) => {
+        deps.logger.warn({ err: error, broadcastId: row.id, instance: room.instance }, 'relaying a speaker failed');
+        if (roomIsGone(error)) await dropRelayRoom(row.id, room);
+      });
+    }
     await broadcasts.changed(row.id);
   }
 
@@ -492,6 +552,7 @@ export function createBroadcastLive(deps: {
       return;
     }
     const speakers = await db.selectFrom('broadcast_speakers').select(['user_id', 'connection_id']).where('broadcast_id', '=', broadcastId).execute();
+    await checkRelayRooms(broadcastId, local);
     const state: TPublicBroadcast = await broadcasts.toPublic(row);
     const stateText = JSON.stringify({ type: 'state', broadcast: state });
     for (const live of local) {
@@ -513,6 +574,33 @@ export function createBroadcastLive(deps: {
         if (live.socket.readyState === live.socket.OPEN) live.socket.send(stateText);
       }
       void queue(live, () => resync(live, row));
+    }
+  }
+
+  /**
+   * Relay rooms this node's viewers watch from still exist at the media server? Janus tells a
+   * room's subscribers nothing when the room alone goes, so a room that is gone is found here
+   * (every tick): it is let go and its viewers here are placed again.
+   */
+  async function checkRelayRooms(broadcastId: string, local: Set<Live>) {
+    if (!deps.media?.isAvailable()) return;
+    const all = await rooms(broadcastId);
+    const watched = new Set([...local].map((live) => live.instance));
+    for (const room of all) {
+      if (room.origin || room.room_id === null || !watched.has(room.instance)) continue;
+      const gone = await deps.media.participants(refOf(room)).then(
+        () => false,
+        (error: unknown) => roomIsGone(error),
+      );
+      if (!gone) continue;
+      deps.logger.warn({ broadcastId, instance: room.instance }, 'a broadcast’s relay room was gone; viewers are placed again');
+      await dropRelayRoom(broadcastId, room);
+      for (const live of local) {
+        if (live.instance !== room.instance) continue;
+        await dropReceiver(live);
+        count(live, -1);
+        live.instance = null;
+      }
     }
   }
 
