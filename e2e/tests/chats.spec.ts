@@ -526,6 +526,7 @@ test('9. a broadcast: the administrator starts «Последний звонок
   const title = `Последний звонок ${suffix}`;
   await admin.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Трансляции' }).click();
   await admin.getByRole('button', { name: 'Новая трансляция' }).click();
+  await expectNoSeriousViolations(admin, 'broadcasts with the new-broadcast form');
   await admin.getByLabel('Название').fill(title);
   await admin.getByRole('checkbox', { name: people.teacher.name }).check();
   await admin.getByRole('button', { name: 'Создать трансляцию' }).click();
@@ -555,6 +556,8 @@ test('9. a broadcast: the administrator starts «Последний звонок
   // Counted, for the viewer and on the administrator's page; the viewer has no way to publish.
   await expect(viewer.getByText('Смотрят: 1')).toBeVisible({ timeout: 15_000 });
   await expect(admin.getByText('Смотрят сейчас: 1')).toBeVisible({ timeout: 15_000 });
+  await expectNoSeriousViolations(viewer, 'watch page, live');
+  await expectNoSeriousViolations(admin, 'broadcast page with the studio');
   await expect(viewer.getByRole('button', { name: 'Выйти в эфир' })).toHaveCount(0);
   expect(await viewer.context().cookies()).toEqual([]);
 
