@@ -38,7 +38,13 @@ describe('loadConfig', () => {
       trustProxy: false,
       s3: undefined,
       janus: { urls: [], apiSecret: undefined, autostart: true, publicIp: undefined },
+      broadcastViewersPerMediaServer: 300,
     });
+  });
+
+  it('reads how many broadcast viewers one media server serves, and refuses what is not a positive whole number', () => {
+    expect(loadConfig({ BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1000' }).broadcastViewersPerMediaServer).toBe(1000);
+    for (const value of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ BROADCAST_VIEWERS_PER_MEDIA_SERVER: value }), value).toThrow(/BROADCAST_VIEWERS_PER_MEDIA_SERVER/);
   });
 
   it('reads a pool of external Janus instances, or settings for the local one, and refuses what is not', () => {
