@@ -485,7 +485,18 @@ test('8. a video lesson through the media server: the teacher starts it in one c
   for (const page of students) {
     const before = await framesReceived(page);
     await expect.poll(() => framesReceived(page), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+    // The screen-share view: her picture large, the others in a strip.
+    await expect(page.getByRole('region', { name: 'Звонок: Урок 5А' }).getByRole('figure', { name: `${people.teacher.name} показывает экран` })).toBeVisible();
   }
+
+  // The chat beside the video: a student writes in it; the teacher sees the unread count, opens it and reads.
+  await student.getByRole('region', { name: 'Звонок: Урок 5А' }).getByRole('button', { name: 'Чат', exact: true }).click();
+  const studentCallChat = student.getByRole('region', { name: 'Чат звонка' });
+  await studentCallChat.getByRole('textbox', { name: 'Сообщение', exact: true }).fill('Видно доску, спасибо!');
+  await studentCallChat.getByRole('textbox', { name: 'Сообщение', exact: true }).press('Enter');
+  await expect(studentCallChat).toContainText('Видно доску, спасибо!');
+  await teacherLesson.getByRole('button', { name: /^Чат\s*, непрочитанных: 1$/ }).click();
+  await expect(teacher.getByRole('region', { name: 'Чат звонка' })).toContainText('Видно доску, спасибо!');
 
   // A hand goes up; the teacher sees the queue; she mutes everyone.
   const classmateLesson = classmate.getByRole('region', { name: 'Звонок: Урок 5А' });

@@ -210,6 +210,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [onReady, getConnectionId, queryClient, me.id, leaveActive],
   );
 
+  // Signed out (the provider goes): the camera and microphone are let go.
+  useEffect(() => () => activeRef.current?.session.close(), []);
+
   // Closing the tab hangs up (the server would also notice the socket after its grace period).
   useEffect(() => {
     const onUnload = () => {

@@ -1,4 +1,5 @@
-import type { TCall, TCallSignal, TClientMessage, TIceCandidate } from '@parta/contracts';
+import type { TCall, TCallSignal, TClientMessage, TIceCandidate, TUpdateCallMediaRequest } from '@parta/contracts';
+import { audioLevelIntervalMs, SpeakerDetector, type AudioLevels } from './active-speaker';
 
 /**
  * The media side of one call on this device, without React: the camera and microphone, the
@@ -18,6 +19,8 @@ export type RemoteTile = {
   stream: MediaStream;
   audioMuted: boolean;
   videoOff: boolean;
+  /** Their picture is their screen: shown large, uncropped, never mirrored. */
+  screenSharing: boolean;
 };
 
 export type NetworkQuality = 'good' | 'fair' | 'poor' | 'unknown';
@@ -32,6 +35,12 @@ export type CallSessionState = {
   mutedByHost: boolean;
   cameraOff: boolean;
   screenSharing: boolean;
+  /** This device's shared screen while sharing (the own tile shows it in place of the camera). */
+  screenStream: MediaStream | null;
+  /** Group calls: who is speaking now (user ids, this person's own included), from the audio levels. */
+  speaking: readonly string[];
+  /** Group calls: the other person most worth showing (the loudest speaker, or the last one). */
+  dominantSpeaker: string | null;
   quality: NetworkQuality;
   /** A problem to show (no camera permission, media server gone); an i18n key. */
   problem: 'noDevices' | 'mediaFailed' | null;
@@ -43,11 +52,17 @@ export type CallSessionDeps = {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   getDisplayMedia?(): Promise<MediaStream>;
   createPeerConnection(configuration: RTCConfiguration): RTCPeerConnection;
-  onMediaChange(media: { audioMuted?: boolean; videoOff?: boolean }): void;
+  /** The person's media state changed on this device: the server tells everyone (PATCH /api/calls/:id/me). */
+  onMediaChange(media: TUpdateCallMediaRequest): void;
+  /**
+   * Audio levels (0..1) by user id, this person's own microphone included; by default from the
+   * connections' statistics. Tests give levels of their own.
+   */
+  readAudioLevels?(): Promise<AudioLevels>;
   log?(message: string, detail?: unknown): void;
 };
 
-const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, mutedByHost: false, cameraOff: false, screenSharing: false, quality: 'unknown', problem: null };
+const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, mutedByHost: false, cameraOff: false, screenSharing: false, screenStream: null, speaking: [], dominantSpeaker: null, quality: 'unknown', problem: null };
 
 /** An ICE candidate of this device as the signalling carries it (broadcasts use it too). */
 export const candidateOf = (candidate: RTCIceCandidate | null): TIceCandidate | null =>
@@ -78,11 +93,15 @@ export class CallSession {
   private readonly remoteStreams = new Map<string, MediaStream>();
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private lastInbound = { packets: 0, lost: 0 };
+  private levelTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly speakers: SpeakerDetector;
+  private sampling = false;
   private closed = false;
 
   constructor(call: TCall, deps: CallSessionDeps) {
     this.call = call;
     this.deps = deps;
+    this.speakers = new SpeakerDetector({ selfId: deps.meId });
   }
 
   get callId() {
@@ -119,6 +138,8 @@ export class CallSession {
     if (this.closed) return this.stopLocal();
     this.set({ status: 'connecting', localStream: this.localStream, cameraOff: !this.localStream?.getVideoTracks().length });
     this.statsTimer = setInterval(() => void this.measure(), 2_000);
+    // Who speaks is shown in group calls only (one to one, the other tile is plainly the speaker).
+    if (this.call.mode === 'sfu') this.levelTimer = setInterval(() => void this.sampleSpeakers(), audioLevelIntervalMs);
     this.update(this.call);
   }
 
@@ -304,7 +325,10 @@ export class CallSession {
 
   /** The media server lost this device (it restarted, or the device's connection changed): publish and subscribe anew. */
   restartMedia() {
-    if (this.call.mode !== 'sfu' || this.closed) return;
+    if (this.closed) return;
+    // The server forgets the sharing of a device that went away; this one shares still.
+    if (this.state.screenSharing) this.deps.onMediaChange({ screenSharing: true });
+    if (this.call.mode !== 'sfu') return;
     this.pc?.close();
     this.sub?.close();
     this.pc = null;
@@ -354,6 +378,7 @@ export class CallSession {
         stream: this.remoteStreams.get(participant.person.id) ?? new MediaStream(),
         audioMuted: participant.audioMuted,
         videoOff: participant.videoOff,
+        screenSharing: participant.screenSharing,
       });
     }
     this.set({ remote });
@@ -380,6 +405,54 @@ export class CallSession {
     const lossRatio = dPackets + dLost > 0 ? dLost / (dPackets + dLost) : 0;
     const quality: NetworkQuality = dPackets === 0 && rtt === null ? 'unknown' : lossRatio > 0.1 || (rtt ?? 0) > 0.5 ? 'poor' : lossRatio > 0.02 || (rtt ?? 0) > 0.25 ? 'fair' : 'good';
     if (quality !== this.state.quality) this.set({ quality });
+  }
+
+  /** Samples the audio levels and marks who speaks; the state changes only when that does. */
+  private async sampleSpeakers() {
+    if (this.sampling || this.closed) return;
+    this.sampling = true;
+    try {
+      const levels = await (this.deps.readAudioLevels ? this.deps.readAudioLevels() : this.readAudioLevelsFromStats());
+      if (this.closed) return;
+      const { speaking, dominant } = this.speakers.sample(levels);
+      const isSame = speaking.length === this.state.speaking.length && speaking.every((id, index) => id === this.state.speaking[index]);
+      if (!isSame || dominant !== this.state.dominantSpeaker) this.set({ speaking, dominantSpeaker: dominant });
+    } catch (error) {
+      this.deps.log?.('calls: could not read audio levels', error);
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /**
+   * Audio levels from the statistics: the own microphone from the sending connection's
+   * `media-source`, everyone else's from the `inbound-rtp` audio of the receiving one. One
+   * subscribing connection carries every feed: its m-line (`mid`) tells whose each stream is,
+   * else the track's id does.
+   */
+  private async readAudioLevelsFromStats(): Promise<AudioLevels> {
+    const levels = new Map<string, number>();
+    const byTrack = new Map<string, string>();
+    for (const [userId, stream] of this.remoteStreams) for (const track of stream.getTracks()) byTrack.set(track.id, userId);
+    const userOfMid = (mid: string | undefined) => {
+      const feedId = mid === undefined ? undefined : this.midFeeds.get(mid);
+      return feedId === undefined ? undefined : this.call.participants.find((participant) => participant.feedId === feedId)?.person.id;
+    };
+    type AudioStat = { type: string; kind?: string; audioLevel?: number; mid?: string; trackIdentifier?: string };
+    for (const pc of [this.pc, this.sub]) {
+      if (!pc) continue;
+      const report = await pc.getStats().catch(() => null);
+      report?.forEach((stat: AudioStat) => {
+        if (stat.kind !== 'audio' || typeof stat.audioLevel !== 'number') return;
+        if (stat.type === 'media-source') {
+          levels.set(this.deps.meId, this.state.micMuted ? 0 : stat.audioLevel);
+        } else if (stat.type === 'inbound-rtp') {
+          const userId = userOfMid(stat.mid) ?? (stat.trackIdentifier ? byTrack.get(stat.trackIdentifier) : undefined);
+          if (userId) levels.set(userId, Math.max(levels.get(userId) ?? 0, stat.audioLevel));
+        }
+      });
+    }
+    return levels;
   }
 
   // ---- controls
@@ -423,9 +496,10 @@ export class CallSession {
     if (this.screenTrack) {
       this.screenTrack.stop();
       this.screenTrack = null;
+      this.set({ screenSharing: false, screenStream: null });
+      this.deps.onMediaChange({ screenSharing: false });
       const camera = this.localStream?.getVideoTracks()[0];
       if (camera) await this.replaceSending(camera);
-      this.set({ screenSharing: false });
       return;
     }
     if (!this.deps.getDisplayMedia) return;
@@ -433,9 +507,11 @@ export class CallSession {
     const track = screen.getVideoTracks()[0];
     if (!track) return;
     this.screenTrack = track;
+    // The browser's own «Stop sharing» ends the track: the same as the button.
     track.onended = () => void (this.screenTrack === track && this.toggleScreenShare());
     await this.replaceSending(track);
-    this.set({ screenSharing: true });
+    this.set({ screenSharing: true, screenStream: new MediaStream([track]) });
+    this.deps.onMediaChange({ screenSharing: true });
   }
 
   /** The screen-share track while sharing (shown in place of the own camera). */
@@ -456,6 +532,7 @@ export class CallSession {
     if (this.closed) return;
     this.closed = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.levelTimer) clearInterval(this.levelTimer);
     this.pc?.close();
     this.sub?.close();
     this.stopLocal();

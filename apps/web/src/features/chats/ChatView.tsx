@@ -1,7 +1,7 @@
-import type { TChat, TMessage, TPersonRef } from '@parta/contracts';
+import type { TChat, TPersonRef } from '@parta/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../../platform/api';
@@ -14,11 +14,9 @@ import { ChatCallBanner, ChatCallButtons } from '../calls/ChatCallControls';
 import { useCurrentOrganization } from '../organization/current-organization';
 import { isStaff } from '../organization/organization-roles';
 import { chatKindIcons, chatKindLabelKeys, describeMessageBriefly } from './chat-labels';
-import { chatMessagesQueryKey } from './chats-api';
-import { Composer } from './Composer';
+import { ChatConversation } from './ChatConversation';
 import { MembersPanel } from './MembersPanel';
-import { messagesOldestFirst, type MessagePages } from './message-pages';
-import { MessageList, type MessageListHandle } from './MessageList';
+import type { MessageListHandle } from './MessageList';
 import { MessageSearch } from './MessageSearch';
 import { clearChatQuiet, useQuietChats } from './quiet-store';
 import { useChat } from './use-chat-queries';
@@ -88,13 +86,10 @@ function ChatScreen({ chat }: { chat: TChat }) {
   const me = useMe();
   const queryClient = useQueryClient();
   const { onEvent } = useRealtime();
-  const [replyTo, setReplyTo] = useState<TMessage | null>(null);
-  const [editing, setEditing] = useState<TMessage | null>(null);
   const [isPanelOpen, setPanelOpen] = useState(false);
   const [isSearchOpen, setSearchOpen] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const listRef = useRef<MessageListHandle>(null);
-  const composerRef = useRef<HTMLTextAreaElement>(null);
   const searchToggleRef = useRef<HTMLButtonElement>(null);
   const searchInputRef = useRef<HTMLInputElement>(null);
   const panelId = useId();
@@ -141,24 +136,6 @@ function ChatScreen({ chat }: { chat: TChat }) {
     if (isSearchOpen) searchInputRef.current?.focus();
   }, [isSearchOpen]);
 
-  // Stable, so the memoised messages do not re-render for them.
-  const reply = useCallback((message: TMessage) => {
-    setEditing(null);
-    setReplyTo(message);
-    composerRef.current?.focus();
-  }, []);
-  const edit = useCallback((message: TMessage) => {
-    setReplyTo(null);
-    setEditing(message);
-    composerRef.current?.focus();
-  }, []);
-  const editLast = () => {
-    const messages = messagesOldestFirst(queryClient.getQueryData<MessagePages>(chatMessagesQueryKey(chat.id)));
-    const last = messages.findLast((message) => message.author?.id === me.id && message.kind === 'text' && message.deletedAt === null && message.text !== '' && !message.forwardedFrom);
-    if (!last || !chat.canWrite) return false;
-    edit(last);
-    return true;
-  };
   const jumpTo = (seq: number) => listRef.current?.jumpTo(seq);
   const closeSearch = () => {
     setSearchOpen(false);
@@ -201,24 +178,7 @@ function ChatScreen({ chat }: { chat: TChat }) {
       <ChatCallBanner chat={chat} />
       <PinnedBar chat={chat} onOpen={jumpTo} />
       <div className="chat__body">
-        <div className="chat__conversation">
-          <MessageList ref={listRef} chat={chat} meId={me.id} onReply={reply} onEdit={edit} />
-          {isChannel && !chat.canWrite ? (
-            <p className="chat__read-only">{t('chats.channel.readOnly')}</p>
-          ) : (
-            <Composer
-              ref={composerRef}
-              chat={chat}
-              replyTo={replyTo}
-              editing={editing}
-              canMarkUrgent={canMarkUrgent}
-              onCancelReply={() => setReplyTo(null)}
-              onCancelEdit={() => setEditing(null)}
-              onEditLast={editLast}
-              onSent={() => listRef.current?.scrollToEnd()}
-            />
-          )}
-        </div>
+        <ChatConversation chat={chat} canMarkUrgent={canMarkUrgent} listRef={listRef} />
         {isPanelOpen && <MembersPanel id={panelId} chat={chat} meId={me.id} />}
       </div>
       <div className="visually-hidden" role="status" aria-live="polite" data-testid="chat-announcer">
