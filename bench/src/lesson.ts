@@ -1,11 +1,10 @@
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { machineBusyPercent, startCpuMeter } from './cpu.ts';
 import { LessonClients } from './lesson/clients.ts';
-import { childrenNamed, descendantsOf, environmentOf, isAlive, processTicks, rssMiB, startProcessMeter } from './lesson/proc.ts';
-import type { Counters, PublisherSettings, Snapshot } from './lesson/protocol.ts';
-import { describeMachine, summarize } from './machine.ts';
-import { onBenchDatabase, progressOf, sourceVersion, withSeededServer } from './scenario.ts';
+import { runMediaScenario } from './lesson/media-scenario.ts';
+import { diffCounters, measureWindow, perReceiver, receivedFigures, round1, round2, sentFigures, timeJoining } from './lesson/measure.ts';
+import type { PublisherSettings, Snapshot } from './lesson/protocol.ts';
+import { describeMachine } from './machine.ts';
+import { progressOf, sourceVersion } from './scenario.ts';
 import { seedGroupChats, seedSchool } from './seed.ts';
 import { nodeArgs } from './server.ts';
 
@@ -61,47 +60,14 @@ const settings = {
   hardDeadlineSlackMs: 30_000,
 };
 
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const diff = (after: Counters, before: Counters | undefined): Counters => ({
-  videoPackets: after.videoPackets - (before?.videoPackets ?? 0),
-  videoBytes: after.videoBytes - (before?.videoBytes ?? 0),
-  frames: after.frames - (before?.frames ?? 0),
-  completeFrames: after.completeFrames - (before?.completeFrames ?? 0),
-  lostPackets: after.lostPackets - (before?.lostPackets ?? 0),
-  audioPackets: after.audioPackets - (before?.audioPackets ?? 0),
-});
-
 /** What the teacher sent and every student received between two sets of snapshots. */
-function compareWindow(before: Snapshot[], after: Snapshot[]) {
-  const seconds = (after[0]!.at - before[0]!.at) / 1000;
-  const sent = diff(after[0]!.sent!, before[0]!.sent);
-  const students = after.slice(1).flatMap((snapshot, index) => Object.entries(snapshot.received).map(([userId, counters]) => diff(counters, before[index + 1]!.received[userId])));
-  const share = (value: number, of: number) => (of > 0 ? value / of : 0);
-  const completeShares = students.map((counters) => share(counters.completeFrames, sent.frames));
-  const dropping = completeShares.filter((value) => value < settings.minFrameShare).length;
-  const perSecond = (value: number) => round1(value / seconds);
+function compareWindow(before: Snapshot[], after: Snapshot[], seconds: number) {
+  const sent = after[0]!.sent.teacher!;
+  const students = after.slice(1).flatMap((snapshot, index) => Object.entries(snapshot.received).map(([userId, counters]) => diffCounters(counters, before[index + 1]!.received[userId])));
   return {
     seconds: round2(seconds),
-    sent: {
-      framesPerSecond: perSecond(sent.frames),
-      videoPacketsPerSecond: perSecond(sent.videoPackets),
-      videoKbps: Math.round((sent.videoBytes * 8) / seconds / 1000),
-      audioPacketsPerSecond: perSecond(sent.audioPackets),
-      lateTicks: after[0]!.sent!.lateTicks - (before[0]!.sent?.lateTicks ?? 0),
-      keyFramesOnRequest: after[0]!.sent!.keyFramesOnRequest - (before[0]!.sent?.keyFramesOnRequest ?? 0),
-    },
-    received: {
-      students: students.length,
-      /** Complete frames received ÷ frames sent, per student, in %. */
-      completeFramesPercent: students.length > 0 ? summarize(completeShares.map((value) => value * 100)) : null,
-      framesPercent: students.length > 0 ? summarize(students.map((counters) => share(counters.frames, sent.frames) * 100)) : null,
-      audioPacketsPercent: students.length > 0 ? summarize(students.map((counters) => share(counters.audioPackets, sent.audioPackets) * 100)) : null,
-      lostVideoPackets: students.reduce((sum, counters) => sum + counters.lostPackets, 0),
-      videoPacketsPerSecondAllStudents: perSecond(students.reduce((sum, counters) => sum + counters.videoPackets, 0)),
-      videoMbpsAllStudents: round2(students.reduce((sum, counters) => sum + counters.videoBytes, 0) * 8 / seconds / 1e6),
-      studentsDroppingFrames: dropping,
-    },
+    sent: sentFigures(sent, before[0]!.sent.teacher, seconds),
+    received: receivedFigures(diffCounters(sent, before[0]!.sent.teacher), students, seconds, settings.minFrameShare),
   };
 }
 
@@ -112,180 +78,95 @@ export async function runLesson() {
   const timeLeft = () => settings.budgetMs - (performance.now() - startedAt);
   const maxStudents = Math.max(...settings.steps);
 
-  // The hard deadline ends everything this process started if the run hangs: whichever server is
-  // running (the first start's or the measured one), its Janus, the client processes.
-  let janusPid: number | undefined;
-  const hardDeadline = setTimeout(() => {
-    console.error('[lesson] hard deadline passed: stopping every process this run started');
-    const started = descendantsOf(process.pid);
-    // The temporary data directory withSeededServer would have removed: a server's DATA_DIR.
-    const dataDirs = started.map((pid) => environmentOf(pid, 'DATA_DIR')).filter((dir) => dir?.includes('parta-bench-lesson-'));
-    // SIGTERM to the direct children only: a server stops its own Janus (killing Janus first would
-    // make the server start another).
-    for (const pid of childrenNamed(process.pid)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    setTimeout(() => {
-      for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-      for (const dir of new Set(dataDirs)) rmSync(dir!, { recursive: true, force: true });
-      process.exit(1);
-    }, 5_000);
-  }, settings.budgetMs + settings.hardDeadlineSlackMs);
-
-  try {
-    const { database, figures } = await onBenchDatabase('bench_lesson', (databaseUrl) =>
-      withSeededServer(
-        {
-          name: 'lesson',
-          databaseUrl,
-          // The server starts its own Janus (bench/src/server.ts turns that off for other scenarios).
-          env: { JANUS_AUTOSTART: 'true' },
-          progress,
-          seed: async (db) => {
-            // Person 0 administrator, 1 the teacher, then students and parents in turn.
-            const school = await seedSchool(db, { size: 2 + 2 * maxStudents, teachers: 1 });
-            const teacher = school.people[1]!;
-            const students = school.people.filter((person) => person.role === 'student').slice(0, maxStudents);
-            const [chatId] = await seedGroupChats(db, { organizationId: school.organizationId, chats: [{ title: '7«А» — урок физики', members: [teacher.userId, ...students.map((person) => person.userId)] }] });
-            return { teacher, students, chatId: chatId! };
-          },
-        },
-        async ([node], { teacher, students, chatId }) => {
-          const { baseUrl, server } = node!;
-          const serverPid = server.child.pid!;
-          for (let attempt = 0; attempt < 50 && !janusPid; attempt++) {
-            janusPid = childrenNamed(serverPid, 'janus')[0];
-            if (!janusPid) await sleep(100);
-          }
-          if (!janusPid) throw new Error('the server started no Janus (is /usr/bin/janus installed?)');
-          const janus = janusPid;
-          const machineBusyBeforeLoadPercent = await machineBusyPercent(1_000);
-          const idle = { serverRssMiB: rssMiB(serverPid), janusRssMiB: rssMiB(janus) };
-          const group = await LessonClients.start(settings.studentProcesses);
-          try {
-            const measure = async (seconds: number) => {
-              const before = await group.snapshots();
-              const machine = startCpuMeter(serverPid);
-              const processes = startProcessMeter({ janus, server: serverPid, ...group.pids });
-              await sleep(seconds * 1000);
-              const after = await group.snapshots();
-              const cpu = processes.stop();
-              const { machinePercentOfAllCores, loadAverage1m } = machine.stop();
-              return {
-                window: compareWindow(before, after),
-                cpuPercentOfOneCore: { janus: cpu.janus!, server: cpu.server!, clients: Object.fromEntries(Object.entries(cpu).filter(([name]) => name !== 'janus' && name !== 'server')) },
-                rssMiB: { janus: rssMiB(janus), server: rssMiB(serverPid), clients: after.map((snapshot) => snapshot.rssMiB) },
-                machinePercentOfAllCores,
-                loadAverage1m,
-              };
-            };
-
-            progress('the teacher starts the call and publishes');
-            const call = await group.startCall(baseUrl, chatId, { userId: teacher.userId, headers: teacher.headers }, settings.publisher, settings.joinTimeoutMs);
-            await sleep(1_000);
-            const baseline = await measure(settings.baselineSeconds);
-            progress(`publishing ${baseline.window.sent.framesPerSecond} frames/s, ${baseline.window.sent.videoKbps} kbit/s; Janus ${baseline.cpuPercentOfOneCore.janus} % of a core with nobody watching`);
-
-            const steps = [];
-            let joined = 0;
-            let lastJoinMsPerStudent = 1_000;
-            for (const target of settings.steps) {
-              if (target <= joined) continue;
-              const adding = target - joined;
-              const estimateMs = (adding * lastJoinMsPerStudent) / settings.studentProcesses + (settings.warmupSeconds + settings.seconds + 5) * 1000;
-              if (estimateMs > timeLeft() - 20_000) {
-                progress(`stopping before ${target} students: the step would not fit in the time left`);
-                break;
-              }
-              progress(`${target} students: ${adding} joining`);
-              const joinStarted = performance.now();
-              const ticksBeforeJoin = { server: processTicks(serverPid), janus: processTicks(janus) };
-              const newcomers = students.slice(joined, target).map((person) => ({ userId: person.userId, headers: person.headers }));
-              const result = await group.join(baseUrl, call.callId, call.feedId, newcomers, { concurrency: settings.joinConcurrency, timeoutMs: settings.joinTimeoutMs });
-              const joinMs = performance.now() - joinStarted;
-              /** CPU time (ticks of 10 ms) spent while the newcomers joined and subscribed, per newcomer. */
-              const cpuMsPerJoin = (pid: number, before: number) => (result.joined > 0 ? Math.round(((processTicks(pid) - before) * 10) / result.joined) : null);
-              const joinCpu = { serverCpuMsPerJoin: cpuMsPerJoin(serverPid, ticksBeforeJoin.server), janusCpuMsPerJoin: cpuMsPerJoin(janus, ticksBeforeJoin.janus) };
-              lastJoinMsPerStudent = Math.max(200, (joinMs * settings.studentProcesses) / adding);
-              joined += result.joined;
-              await sleep(settings.warmupSeconds * 1000);
-              const measured = await measure(settings.seconds);
-              const n = measured.window.received.students;
-              const perStudent = (value: number, base: number) => (n > 0 ? round2((value - base) / n) : null);
-              const isWithoutDrops = result.joined === adding && n === target && measured.window.received.studentsDroppingFrames === 0;
-              const step = {
-                students: target,
-                joining: { joined: result.joined, failed: adding - result.joined, failures: result.failures, seconds: round1(joinMs / 1000), joinToFirstFrameMs: result.joinToFirstFrameMs.length > 0 ? summarize(result.joinToFirstFrameMs) : null, ...joinCpu },
-                ...measured,
-                /** Above the baseline (teacher publishing, nobody watching), divided by the students. */
-                perStudent: {
-                  janusCpuPercentOfOneCore: perStudent(measured.cpuPercentOfOneCore.janus, baseline.cpuPercentOfOneCore.janus),
-                  janusRssMiB: perStudent(measured.rssMiB.janus, baseline.rssMiB.janus),
-                  serverCpuPercentOfOneCore: perStudent(measured.cpuPercentOfOneCore.server, baseline.cpuPercentOfOneCore.server),
-                  serverRssMiB: perStudent(measured.rssMiB.server, baseline.rssMiB.server),
-                  clientsCpuPercentOfOneCore: perStudent(
-                    Object.entries(measured.cpuPercentOfOneCore.clients).filter(([name]) => name !== 'teacher').reduce((sum, [, value]) => sum + value, 0),
-                    0,
-                  ),
-                },
-                isWithoutDrops,
-              };
-              steps.push(step);
-              const frames = measured.window.received.completeFramesPercent;
-              progress(
-                `${target} students: Janus ${measured.cpuPercentOfOneCore.janus} % of a core, ${measured.rssMiB.janus} MiB; server ${measured.cpuPercentOfOneCore.server} %; clients ${JSON.stringify(measured.cpuPercentOfOneCore.clients)}; complete frames min ${frames?.min} % p50 ${frames?.p50} %${isWithoutDrops ? '' : ' — frames dropped or joins failed'}`,
-              );
-              if (!isWithoutDrops) break;
-            }
-            progress('done; closing the clients');
-            return {
-              janusPid: janus,
-              idle,
-              machineBusyBeforeLoadPercent,
-              serverReadyMs: Math.round(server.readyMs),
-              call: { teacherStartToPublishingMs: call.ms },
-              baseline,
-              steps,
-              largestStudentsWithoutDrops: steps.filter((step) => step.isWithoutDrops).at(-1)?.students ?? 0,
-              stoppedBy: steps.at(-1)?.isWithoutDrops === false ? 'dropped frames or failed joins' : steps.length < settings.steps.length ? 'time budget' : 'last step reached',
-            };
-          } finally {
-            // Before the server stops: the devices leave as a browser's would (sockets and peers closed).
-            await group.close();
-          }
-        },
-      ),
-    );
-    // The server stopped (withSeededServer); its Janus must have gone with it.
-    let strayJanusKilled = false;
-    if (janusPid) {
-      for (let attempt = 0; attempt < 30 && isAlive(janusPid); attempt++) await sleep(100);
-      if (isAlive(janusPid)) {
-        process.kill(janusPid, 'SIGKILL');
-        strayJanusKilled = true;
-      }
-    }
-    const at30 = figures.steps.find((step) => step.students === 30);
-    return {
-      scenario: 'lesson',
-      machine: describeMachine(),
-      source,
-      nodeArgs,
-      database,
-      settings,
-      ...figures,
-      strayJanusKilled,
-      runSeconds: Math.round((performance.now() - startedAt) / 1000),
-      goal: {
-        text: 'a 30-person lesson under one core (Janus + Parta server)',
-        at30: at30 ? { isWithoutDrops: at30.isWithoutDrops, janusPlusServerPercentOfOneCore: round1(at30.cpuPercentOfOneCore.janus + at30.cpuPercentOfOneCore.server), isMet: at30.isWithoutDrops && at30.cpuPercentOfOneCore.janus + at30.cpuPercentOfOneCore.server < 100 } : null,
+  const figures = await runMediaScenario(
+    {
+      name: 'lesson',
+      hardDeadlineMs: settings.budgetMs + settings.hardDeadlineSlackMs,
+      progress,
+      seed: async (db) => {
+        // Person 0 administrator, 1 the teacher, then students and parents in turn.
+        const school = await seedSchool(db, { size: 2 + 2 * maxStudents, teachers: 1 });
+        const teacher = school.people[1]!;
+        const students = school.people.filter((person) => person.role === 'student').slice(0, maxStudents);
+        const [chatId] = await seedGroupChats(db, { organizationId: school.organizationId, chats: [{ title: '7«А» — урок физики', members: [teacher.userId, ...students.map((person) => person.userId)] }] });
+        return { teacher, students, chatId: chatId! };
       },
-    };
-  } finally {
-    clearTimeout(hardDeadline);
-  }
+    },
+    async ({ node: { baseUrl }, seeded: { teacher, students, chatId }, pids }) => {
+      const group = await LessonClients.start(settings.studentProcesses);
+      try {
+        const measure = async (seconds: number) => {
+          const window = await measureWindow(group, pids, seconds);
+          return { window: compareWindow(window.before, window.after, window.seconds), ...window.figures };
+        };
+
+        progress('the teacher starts the call and publishes');
+        const call = await group.startCall(baseUrl, chatId, { userId: teacher.userId, headers: teacher.headers }, settings.publisher, settings.joinTimeoutMs);
+        await sleep(1_000);
+        const baseline = await measure(settings.baselineSeconds);
+        progress(`publishing ${baseline.window.sent.framesPerSecond} frames/s, ${baseline.window.sent.videoKbps} kbit/s; Janus ${baseline.cpuPercentOfOneCore.janus} % of a core with nobody watching`);
+
+        const steps = [];
+        let joined = 0;
+        let lastJoinMsPerStudent = 1_000;
+        for (const target of settings.steps) {
+          if (target <= joined) continue;
+          const adding = target - joined;
+          const estimateMs = (adding * lastJoinMsPerStudent) / settings.studentProcesses + (settings.warmupSeconds + settings.seconds + 5) * 1000;
+          if (estimateMs > timeLeft() - 20_000) {
+            progress(`stopping before ${target} students: the step would not fit in the time left`);
+            break;
+          }
+          progress(`${target} students: ${adding} joining`);
+          const newcomers = students.slice(joined, target).map((person) => ({ userId: person.userId, headers: person.headers }));
+          const joining = await timeJoining(pids, adding, () => group.join(baseUrl, call.callId, call.feedId, newcomers, { concurrency: settings.joinConcurrency, timeoutMs: settings.joinTimeoutMs }));
+          lastJoinMsPerStudent = Math.max(200, (joining.ms * settings.studentProcesses) / adding);
+          joined += joining.joined;
+          await sleep(settings.warmupSeconds * 1000);
+          const measured = await measure(settings.seconds);
+          const n = measured.window.received.receivers;
+          const isWithoutDrops = joining.joined === adding && n === target && measured.window.received.receiversDroppingFrames === 0;
+          const step = {
+            students: target,
+            joining: joining.figures,
+            ...measured,
+            /** Above the baseline (teacher publishing, nobody watching), divided by the students. */
+            perStudent: perReceiver(measured, baseline, n, group.publisherName),
+            isWithoutDrops,
+          };
+          steps.push(step);
+          const frames = measured.window.received.completeFramesPercent;
+          progress(
+            `${target} students: Janus ${measured.cpuPercentOfOneCore.janus} % of a core, ${measured.rssMiB.janus} MiB; server ${measured.cpuPercentOfOneCore.server} %; clients ${JSON.stringify(measured.cpuPercentOfOneCore.clients)}; complete frames min ${frames?.min} % p50 ${frames?.p50} %${isWithoutDrops ? '' : ' — frames dropped or joins failed'}`,
+          );
+          if (!isWithoutDrops) break;
+        }
+        progress('done; closing the clients');
+        return {
+          call: { teacherStartToPublishingMs: call.ms },
+          baseline,
+          steps,
+          largestStudentsWithoutDrops: steps.filter((step) => step.isWithoutDrops).at(-1)?.students ?? 0,
+          stoppedBy: steps.at(-1)?.isWithoutDrops === false ? 'dropped frames or failed joins' : steps.length < settings.steps.length ? 'time budget' : 'last step reached',
+        };
+      } finally {
+        // Before the server stops: the devices leave as a browser's would (sockets and peers closed).
+        await group.close();
+      }
+    },
+  );
+  const at30 = figures.steps.find((step) => step.students === 30);
+  return {
+    scenario: 'lesson',
+    machine: describeMachine(),
+    source,
+    nodeArgs,
+    settings,
+    ...figures,
+    runSeconds: Math.round((performance.now() - startedAt) / 1000),
+    goal: {
+      text: 'a 30-person lesson under one core (Janus + Parta server)',
+      at30: at30 ? { isWithoutDrops: at30.isWithoutDrops, janusPlusServerPercentOfOneCore: round1(at30.cpuPercentOfOneCore.janus + at30.cpuPercentOfOneCore.server), isMet: at30.isWithoutDrops && at30.cpuPercentOfOneCore.janus + at30.cpuPercentOfOneCore.server < 100 } : null,
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { runBroadcast } from './broadcast.ts';
 import { runChatFanout } from './chat-fanout.ts';
 import { runConnections } from './connections.ts';
 import { runHistory } from './history.ts';
@@ -17,6 +18,7 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   'send-throughput': () => runSendThroughput(),
   'two-nodes': () => runTwoNodes(),
   lesson: () => runLesson(),
+  broadcast: () => runBroadcast(),
 };
 
 const name = process.argv[2];

@@ -1,12 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Person, PublisherSettings, Snapshot, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { Person, PublisherSettings, Snapshot, Speaker, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /**
- * The client side of the lesson benchmark: one process for the teacher (so that the students'
- * work cannot delay the teacher's frames) and `studentProcesses` for the students, each a
- * lesson/worker.ts child. Students are spread round-robin.
+ * The client side of the lesson and broadcast benchmarks, each process a lesson/worker.ts child:
+ * one for the publishing side — the teacher, or the broadcast's speakers — so that the receivers'
+ * work cannot delay their frames, and `receiverProcesses` for the students or viewers, spread
+ * round-robin.
  */
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 
@@ -16,15 +17,18 @@ type Worker = { child: ChildProcess; pending: Map<number, (reply: WorkerReply) =
 export class LessonClients {
   private nextId = 1;
   private placed = 0;
-  private readonly teacher: Worker;
-  private readonly students: Worker[];
+  private readonly publisher: Worker;
+  private readonly receivers: Worker[];
+  private readonly names: { publisher: string; receivers: string };
 
-  private constructor(teacher: Worker, students: Worker[]) {
-    this.teacher = teacher;
-    this.students = students;
+  private constructor(publisher: Worker, receivers: Worker[], names: { publisher: string; receivers: string }) {
+    this.publisher = publisher;
+    this.receivers = receivers;
+    this.names = names;
   }
 
-  static async start(studentProcesses: number): Promise<LessonClients> {
+  /** `names` label the processes in `pids` (the lesson's: teacher, students1, students2 …). */
+  static async start(receiverProcesses: number, names = { publisher: 'teacher', receivers: 'students' }): Promise<LessonClients> {
     const spawnWorker = async (): Promise<Worker> => {
       const child = fork(workerFile, [], { execPath: process.execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       await new Promise<void>((resolve, reject) => {
@@ -43,15 +47,21 @@ export class LessonClients {
       });
       return worker;
     };
-    const teacher = await spawnWorker();
-    const students: Worker[] = [];
-    for (let index = 0; index < studentProcesses; index++) students.push(await spawnWorker());
-    return new LessonClients(teacher, students);
+    const publisher = await spawnWorker();
+    const receivers: Worker[] = [];
+    for (let index = 0; index < receiverProcesses; index++) receivers.push(await spawnWorker());
+    return new LessonClients(publisher, receivers, names);
   }
 
-  /** Pids by role: `teacher`, `students1`, `students2`, … */
+  /** Pids by role: `teacher`, `students1`, `students2`, … (or the names given to start). */
   get pids(): Record<string, number> {
-    return Object.fromEntries([['teacher', this.teacher.child.pid!], ...this.students.map((worker, index) => [`students${index + 1}`, worker.child.pid!] as const)]);
+    const { publisher, receivers } = this.names;
+    return Object.fromEntries([[publisher, this.publisher.child.pid!], ...this.receivers.map((worker, index) => [`${receivers}${index + 1}`, worker.child.pid!] as const)]);
+  }
+
+  /** The name of the publishing process in `pids`. */
+  get publisherName(): string {
+    return this.names.publisher;
   }
 
   private ask(worker: Worker, request: Request): Promise<WorkerReply> {
@@ -68,20 +78,37 @@ export class LessonClients {
 
   /** The teacher's device starts the call in `chatId` and publishes; resolves with the call and feed. */
   async startCall(baseUrl: string, chatId: string, person: Person, publisher: PublisherSettings, timeoutMs: number) {
-    const reply = await this.ask(this.teacher, { type: 'teacher', baseUrl, chatId, person, publisher, timeoutMs });
+    const reply = await this.ask(this.publisher, { type: 'teacher', baseUrl, chatId, person, publisher, timeoutMs });
     if (reply.type !== 'teacher') throw new Error(`the teacher could not start the call: ${reply.type === 'error' ? reply.message : reply.type}`);
     return reply;
   }
 
   /** Students join the call and subscribe to `feedId`, `concurrency` at a time in each process. */
-  async join(baseUrl: string, callId: string, feedId: number, people: Person[], options: { concurrency: number; timeoutMs: number }) {
-    const shares = this.students.map(() => [] as Person[]);
-    for (const person of people) shares[this.placed++ % this.students.length]!.push(person);
-    const replies = await Promise.all(
-      this.students.map((worker, index) =>
-        shares[index]!.length === 0 ? undefined : this.ask(worker, { type: 'join', baseUrl, callId, feedId, people: shares[index]!, concurrency: options.concurrency, timeoutMs: options.timeoutMs }),
-      ),
-    );
+  join(baseUrl: string, callId: string, feedId: number, people: Person[], options: { concurrency: number; timeoutMs: number }) {
+    return this.spread(people, (share) => ({ type: 'join', baseUrl, callId, feedId, people: share, concurrency: options.concurrency, timeoutMs: options.timeoutMs }));
+  }
+
+  /** The broadcast's speakers go on air from the publishing process; resolves with ms per speaker. */
+  async goOnAir(baseUrl: string, broadcastId: string, speakers: Speaker[], publisher: PublisherSettings, timeoutMs: number) {
+    const reply = await this.ask(this.publisher, { type: 'speakers', baseUrl, broadcastId, speakers, publisher, timeoutMs });
+    if (reply.type !== 'on-air') throw new Error(`the speakers could not go on air: ${reply.type === 'error' ? reply.message : reply.type}`);
+    return reply.ms;
+  }
+
+  /**
+   * Viewers (named) watch the broadcast by its link, `concurrency` at a time in each process; all
+   * processes together open at most `opensPerSecond` sockets a second.
+   */
+  watch(baseUrl: string, token: string, viewers: string[], options: { concurrency: number; opensPerSecond: number; timeoutMs: number }) {
+    const opensPerSecond = options.opensPerSecond / this.receivers.length;
+    return this.spread(viewers, (share) => ({ type: 'watch', baseUrl, token, viewers: share, concurrency: options.concurrency, opensPerSecond, timeoutMs: options.timeoutMs }));
+  }
+
+  /** Spreads `items` round-robin over the receiving processes, asks each for its share, adds up the replies. */
+  private async spread<T>(items: T[], requestFor: (share: T[]) => Request) {
+    const shares = this.receivers.map(() => [] as T[]);
+    for (const item of items) shares[this.placed++ % this.receivers.length]!.push(item);
+    const replies = await Promise.all(this.receivers.map((worker, index) => (shares[index]!.length === 0 ? undefined : this.ask(worker, requestFor(shares[index]!)))));
     const failures: Record<string, number> = {};
     const joinToFirstFrameMs: number[] = [];
     let joined = 0;
@@ -99,9 +126,9 @@ export class LessonClients {
     return { joined, failures, joinToFirstFrameMs };
   }
 
-  /** Every process's counts at (nearly) the same moment: [teacher, ...students]. */
+  /** Every process's counts at (nearly) the same moment: [publishing process, ...receiving ones]. */
   async snapshots(): Promise<Snapshot[]> {
-    const replies = await Promise.all([this.teacher, ...this.students].map((worker) => this.ask(worker, { type: 'snapshot' })));
+    const replies = await Promise.all([this.publisher, ...this.receivers].map((worker) => this.ask(worker, { type: 'snapshot' })));
     return replies.map((reply) => {
       if (reply.type !== 'snapshot') throw new Error(`a client process did not answer: ${reply.type === 'error' ? reply.message : reply.type}`);
       return reply.snapshot;
@@ -111,7 +138,7 @@ export class LessonClients {
   /** Closes every peer and socket and ends the processes (killed if they do not exit within 5 s). */
   async close() {
     await Promise.all(
-      [this.teacher, ...this.students].map(async (worker) => {
+      [this.publisher, ...this.receivers].map(async (worker) => {
         if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
         const exited = new Promise((resolve) => worker.child.once('exit', resolve));
         await Promise.race([this.ask(worker, { type: 'close' }), new Promise((resolve) => setTimeout(resolve, 5_000))]);
@@ -123,6 +150,6 @@ export class LessonClients {
 
   /** Last resort (hard deadline): SIGKILL to every client process. */
   kill() {
-    for (const worker of [this.teacher, ...this.students]) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    for (const worker of [this.publisher, ...this.receivers]) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
   }
 }

@@ -2,11 +2,15 @@ import http from 'node:http';
 import WebSocket from 'ws';
 import { createWeriftSubscriber, type WeriftSubscriber } from '../../../apps/server/dist/platform/media/testing/werift-peer.js';
 import { httpRequest } from '../http.ts';
+import { broadcastCounts, closeBroadcastDevices, goOnAir, watch } from './broadcast-devices.ts';
+import { countVideo, newCounters } from './frames.ts';
+import { joinEach, within } from './pool.ts';
 import { createLessonPublisher, type LessonPublisher } from './publisher.ts';
 import type { Counters, Person, Snapshot, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /**
- * A client process of the lesson benchmark (lesson/clients.ts forks it): devices of the lesson,
+ * A client process of the lesson and broadcast benchmarks (lesson/clients.ts forks it). The
+ * broadcast's speakers and viewers are in broadcast-devices.ts; here, devices of the lesson,
  * each as the web app is one — a WebSocket to the gateway (cookie, Origin; `hello` → `ready` gives
  * the connection id), the REST calls that start or join the call from that connection, and the
  * media negotiated over that socket. The teacher publishes (lesson/publisher.ts); every student
@@ -91,46 +95,11 @@ async function startAsTeacher(request: Extract<WorkerRequest, { type: 'teacher' 
   return { type: 'teacher', id: request.id, callId: call.id, feedId, ms: Math.round(performance.now() - started) };
 }
 
-/** Counts what arrives on a subscriber, next to werift-peer's own per-kind packet counts. */
+/** Counts what arrives on a student's subscriber: the teacher's one video track (frames.ts) and audio. */
 function countArrivals(subscriber: WeriftSubscriber, counters: Counters, onFirstFrame: () => void) {
-  let base: number | undefined;
-  let highest = 0;
-  let received = 0;
-  let frameTimestamp = -1;
-  let isFrameIntact = false;
   subscriber.pc.onTrack.subscribe((track) => {
-    if (track.kind === 'audio') {
-      track.onReceiveRtp.subscribe(() => (counters.audioPackets += 1));
-      return;
-    }
-    track.onReceiveRtp.subscribe((rtp) => {
-      const { sequenceNumber, timestamp, marker } = rtp.header;
-      counters.videoPackets += 1;
-      counters.videoBytes += rtp.payload.length;
-      // Extended sequence number: the closest to the highest seen so far (handles the 16-bit wrap).
-      let extended = sequenceNumber;
-      if (base === undefined) {
-        base = extended;
-      } else {
-        extended = highest + ((((sequenceNumber - highest) & 0xffff) + 0x8000) % 0x10000) - 0x8000;
-      }
-      const isNext = received === 0 || extended === highest + 1;
-      if (extended > highest || received === 0) highest = extended;
-      received += 1;
-      counters.lostPackets = highest - base + 1 - received;
-      if (timestamp !== frameTimestamp) {
-        frameTimestamp = timestamp;
-        // A frame starts intact only on a packet with the VP8 descriptor's S bit, right after the previous one.
-        isFrameIntact = isNext && (rtp.payload[0]! & 0x10) !== 0;
-      } else {
-        isFrameIntact &&= isNext;
-      }
-      if (marker) {
-        counters.frames += 1;
-        if (isFrameIntact) counters.completeFrames += 1;
-        if (counters.frames === 1) onFirstFrame();
-      }
-    });
+    if (track.kind === 'audio') track.onReceiveRtp.subscribe(() => (counters.audioPackets += 1));
+    else countVideo(track, counters, onFirstFrame);
   });
 }
 
@@ -139,7 +108,7 @@ async function joinAsStudent(baseUrl: string, callId: string, feedId: number, pe
   const started = performance.now();
   await post(baseUrl, person, `/api/calls/${callId}/join`, { connectionId: device.connectionId });
   const subscriber = createWeriftSubscriber();
-  const counters: Counters = { videoPackets: 0, videoBytes: 0, frames: 0, completeFrames: 0, lostPackets: 0, audioPackets: 0 };
+  const counters = newCounters();
   let firstFrameAt = 0;
   const firstFrame = new Promise<void>((resolve) =>
     countArrivals(subscriber, counters, () => {
@@ -154,43 +123,31 @@ async function joinAsStudent(baseUrl: string, callId: string, feedId: number, pe
   const answer = await subscriber.answer(offer.sdp);
   device.ws.send(JSON.stringify({ type: 'media.answer', callId, sdp: answer }));
   await subscriber.connected(timeoutMs);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([firstFrame, new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('connected, but no video frame in time')), timeoutMs)))]).finally(() => clearTimeout(timer));
+  await within(firstFrame, timeoutMs, 'connected, but no video frame in time');
   return firstFrameAt - started;
 }
 
 async function join(request: Extract<WorkerRequest, { type: 'join' }>): Promise<WorkerReply> {
-  const waiting = [...request.people].reverse();
-  const failures: Record<string, number> = {};
-  const joinToFirstFrameMs: number[] = [];
-  const next = async () => {
-    for (let person = waiting.pop(); person; person = waiting.pop()) {
-      try {
-        joinToFirstFrameMs.push(Math.round(await joinAsStudent(request.baseUrl, request.callId, request.feedId, person, request.timeoutMs)));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        failures[reason] = (failures[reason] ?? 0) + 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, request.concurrency) }, next));
-  return { type: 'joined', id: request.id, joined: joinToFirstFrameMs.length, failures, joinToFirstFrameMs };
+  const joined = await joinEach(request.people, request.concurrency, (person) => joinAsStudent(request.baseUrl, request.callId, request.feedId, person, request.timeoutMs));
+  return { type: 'joined', id: request.id, ...joined };
 }
 
 function snapshot(id: number): WorkerReply {
   const usage = process.cpuUsage();
+  const broadcast = broadcastCounts();
   const result: Snapshot = {
     at: performance.timeOrigin + performance.now(),
-    received: Object.fromEntries(subscribers.map(({ userId, counters }) => [userId, { ...counters }])),
+    sent: { ...(publisher ? { teacher: { ...publisher.sent } } : {}), ...broadcast.sent },
+    received: { ...Object.fromEntries(subscribers.map(({ userId, counters }) => [userId, { ...counters }])), ...broadcast.received },
+    watching: broadcast.watching,
     cpuMicros: usage.user + usage.system,
     rssMiB: Math.round(process.memoryUsage.rss() / 2 ** 20),
-    ...(publisher ? { sent: { ...publisher.sent } } : {}),
   };
   return { type: 'snapshot', id, snapshot: result };
 }
 
 async function closeAll() {
-  await Promise.allSettled([publisher?.close(), ...subscribers.map(({ subscriber }) => subscriber.close())]);
+  await Promise.allSettled([publisher?.close(), ...subscribers.map(({ subscriber }) => subscriber.close()), closeBroadcastDevices()]);
   for (const device of devices) device.ws.terminate();
   agent.destroy();
 }
@@ -201,6 +158,8 @@ const failed = (id: number) => (error: unknown) => reply({ type: 'error', id, me
 process.on('message', (request: WorkerRequest) => {
   if (request.type === 'teacher') void startAsTeacher(request).then(reply, failed(request.id));
   else if (request.type === 'join') void join(request).then(reply, failed(request.id));
+  else if (request.type === 'speakers') void goOnAir(request).then(reply, failed(request.id));
+  else if (request.type === 'watch') void watch(request).then(reply, failed(request.id));
   else if (request.type === 'snapshot') reply(snapshot(request.id));
   else if (request.type === 'close') {
     void closeAll().finally(() => {
