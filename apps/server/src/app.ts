@@ -69,9 +69,8 @@ export type AppOptions = {
 };
 
 /** Per client address, for forms anyone may submit without an account. */
-export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number; invitationLinksPerMinute: number; broadcastWatchPerMinute: number };
-// Broadcast viewers often share one address (a school's or a home network behind NAT): generous.
-const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10, invitationLinksPerMinute: 30, broadcastWatchPerMinute: 600 };
+export type PublicFormRateLimits = { uploadsPerHour: number; applicationsPerHour: number; invitationLinksPerMinute: number; broadcastWatchPerMinute?: number };
+const defaultPublicFormRateLimits: PublicFormRateLimits = { uploadsPerHour: 30, applicationsPerHour: 10, invitationLinksPerMinute: 30 };
 
 /** apps/web/dist, reached the same way from src/ and dist/. */
 const defaultWebDistDir = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -272,7 +271,8 @@ export async function buildApp(options: AppOptions) {
     live: broadcastLive,
     isOriginAllowed: (request) => origin.isAllowed(request),
     localeOf: (request) => pickLocale(request.headers['accept-language']),
-    watchPerMinute: publicFormLimits.broadcastWatchPerMinute,
+    // Broadcast viewers often share one address (a school's network behind NAT): BROADCAST_WATCH_PER_MINUTE.
+    watchPerMinute: publicFormLimits.broadcastWatchPerMinute ?? config.broadcastWatchPerMinute,
   });
   if (outbox) registerDevOutboxRoutes(app, outbox);
 

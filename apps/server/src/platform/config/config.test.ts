@@ -38,13 +38,16 @@ describe('loadConfig', () => {
       trustProxy: false,
       s3: undefined,
       janus: { urls: [], apiSecret: undefined, autostart: true, publicIp: undefined },
-      broadcastViewersPerMediaServer: 300,
+      broadcastViewersPerMediaServer: 200,
+      broadcastWatchPerMinute: 600,
     });
   });
 
   it('reads how many broadcast viewers one media server serves, and refuses what is not a positive whole number', () => {
-    expect(loadConfig({ BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1000' }).broadcastViewersPerMediaServer).toBe(1000);
-    for (const value of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ BROADCAST_VIEWERS_PER_MEDIA_SERVER: value }), value).toThrow(/BROADCAST_VIEWERS_PER_MEDIA_SERVER/);
+    expect(loadConfig({ BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1000', BROADCAST_WATCH_PER_MINUTE: '5000' })).toMatchObject({ broadcastViewersPerMediaServer: 1000, broadcastWatchPerMinute: 5000 });
+    for (const name of ['BROADCAST_VIEWERS_PER_MEDIA_SERVER', 'BROADCAST_WATCH_PER_MINUTE']) {
+      for (const value of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
+    }
   });
 
   it('reads a pool of external Janus instances, or settings for the local one, and refuses what is not', () => {

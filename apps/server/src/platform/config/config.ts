@@ -59,8 +59,11 @@ const ZConfigEnv = z.object({
   JANUS_API_SECRET: z.string().optional(),
   JANUS_AUTOSTART: z.enum(['true', 'false']).default('true'),
   JANUS_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }).optional(),
-  // Broadcast viewers one Janus instance serves before further ones go to another instance of the pool.
-  BROADCAST_VIEWERS_PER_MEDIA_SERVER: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(300),
+  // Broadcast viewers one Janus instance serves before further ones go to another instance of the
+  // pool (measured: ~1 % of a core per viewer of 2 speakers, docs/benchmarks.md «broadcast»).
+  BROADCAST_VIEWERS_PER_MEDIA_SERVER: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(200),
+  // Watch-link look-ups and viewer sockets per client address per minute (a school behind one NAT address).
+  BROADCAST_WATCH_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(600),
 });
 
 const s3Variables = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
@@ -107,6 +110,8 @@ export type Config = {
   };
   /** Broadcast viewers one Janus instance serves before further viewers go to another instance (relayed). */
   broadcastViewersPerMediaServer: number;
+  /** Watch-link look-ups and viewer sockets one client address may open per minute. */
+  broadcastWatchPerMinute: number;
 };
 
 export type S3Config = {
@@ -184,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicIp: e.JANUS_PUBLIC_IP,
     },
     broadcastViewersPerMediaServer: e.BROADCAST_VIEWERS_PER_MEDIA_SERVER,
+    broadcastWatchPerMinute: e.BROADCAST_WATCH_PER_MINUTE,
   };
 }
