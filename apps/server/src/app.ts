@@ -168,7 +168,7 @@ export async function buildApp(options: AppOptions) {
   const callSweepMs = options.callSweepMs ?? 5_000;
   const callSweep = callSweepMs > 0 ? setInterval(() => void calls.sweep().catch((error: unknown) => app.log.warn({ err: error }, 'sweeping calls failed')), callSweepMs) : undefined;
   callSweep?.unref();
-  const broadcasts = createBroadcastsService({ db: database.db, clock, bus, media, publicUrl: config.publicUrl });
+  const broadcasts = createBroadcastsService({ db: database.db, clock, bus, eventLog, media, publicUrl: config.publicUrl });
   const broadcastLive = createBroadcastLive({
     db: database.db,
     clock,

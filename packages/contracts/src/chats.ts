@@ -24,7 +24,7 @@ export type TReaction = z.infer<typeof ZReaction>;
 /** What a system message records («добавил участников», «вышла из чата»…). */
 export const ZSystemEvent = z
   .object({
-    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned', 'call', 'lesson']),
+    action: z.enum(['created', 'added', 'removed', 'left', 'joined', 'renamed', 'onlyAdminsWrite', 'everyoneWrites', 'pinned', 'call', 'lesson', 'broadcast']),
     /** Who did it (null when the roster did it: a student joined or left the class). */
     actor: ZPersonRef.nullable(),
     /** Whom it concerns (added, removed, joined, left). */
@@ -50,6 +50,16 @@ export const ZSystemEvent = z
         scheduledFor: z.iso.datetime().nullable(),
         durationSeconds: z.number().int().nonnegative().nullable(),
         attendance: z.array(z.object({ person: ZPersonRef, joinedAt: z.iso.datetime().nullable(), seconds: z.number().int().nonnegative() })).nullable(),
+      })
+      .optional(),
+    /** (broadcast) In «Общешкольный канал»: a broadcast of the school was planned, went live, ended (with how many watched at most) or was cancelled. */
+    broadcast: z
+      .object({
+        broadcastId: z.uuid(),
+        title: z.string(),
+        outcome: z.enum(['scheduled', 'started', 'ended', 'cancelled']),
+        scheduledFor: z.iso.datetime().nullable(),
+        peakViewers: z.number().int().nonnegative().nullable(),
       })
       .optional(),
   })

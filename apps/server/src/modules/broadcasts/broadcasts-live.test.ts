@@ -1,4 +1,4 @@
-import { broadcastCloseCodes, broadcastStudioSocketPath, broadcastWatchSocketPath, type TBroadcast, type TBroadcastServerMessage, type TPublicBroadcast } from '@parta/contracts';
+import { broadcastCloseCodes, broadcastStudioSocketPath, broadcastWatchSocketPath, type TBroadcast, type TBroadcastServerMessage, type TListMessagesResponse, type TPublicBroadcast } from '@parta/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findJanusBinary } from '../../platform/media/index.ts';
 import { createWeriftPublisher, createWeriftSubscriber, type WeriftSubscriber } from '../../platform/media/testing/werift-peer.ts';
@@ -115,7 +115,10 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
 
     // Counted: the audience is written every tick, the state says so, and so does the API.
     await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers === 1, { what: 'one viewer to be counted', timeoutMs: 10_000 });
-    const state = await next(viewer, 'state');
+    // The viewer's latest state (states may come before or after the offers `receive` waited for).
+    const states = () => (viewer.received as unknown as Message[]).filter((message): message is Extract<Message, { type: 'state' }> => message.type === 'state');
+    await waitFor(() => states().at(-1)?.broadcast.viewers === 1, { what: 'the viewer to be told it is counted', timeoutMs: 10_000 });
+    const state = states().at(-1)!;
     expect(state.broadcast).toMatchObject({ status: 'live', title: 'Последний звонок' } satisfies Partial<TPublicBroadcast>);
     expect(state.broadcast.speakers.map((speaker) => speaker.onAir)).toEqual([true, true]);
     expect(JSON.stringify(state.broadcast)).not.toContain(s.admin.userId); // no ids for the public
@@ -143,6 +146,10 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     expect((await first.closed).code).toBe(broadcastCloseCodes.ended);
     const ended = await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`);
     expect(ended).toMatchObject({ status: 'ended', viewers: 0, peakViewers: 1, totalViews: 2, watchUrl: null });
+    // The school channel said it went live and that it ended, with the most who watched at once.
+    const channel = await t.database.db.selectFrom('chats').select('id').where('organization_id', '=', s.organizationId).where('system_channel', '=', 'school').executeTakeFirstOrThrow();
+    const { messages } = await call<TListMessagesResponse>(t, s.student, 'GET', `/api/chats/${channel.id}/messages`);
+    expect([...messages].sort((a, b) => a.seq - b.seq).filter((message) => message.system?.broadcast?.broadcastId === broadcast.id).map((message) => message.system?.broadcast?.outcome + ':' + message.system?.broadcast?.peakViewers)).toEqual(['started:null', 'ended:1']);
     await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'the broadcast’s room to be destroyed', timeoutMs: 10_000 });
   });
 

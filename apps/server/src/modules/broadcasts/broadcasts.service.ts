@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { TBroadcast, TCreateBroadcastRequest, TPublicBroadcast } from '@parta/contracts';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import { transaction, type DB } from '../../platform/db/index.ts';
+import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, type Identity, type LocalizedText } from '../../platform/http/index.ts';
 import type { MediaServers } from '../../platform/media/index.ts';
-import type { EventBus } from '../../platform/realtime/index.ts';
+import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import { isVerifiedTeacher, requireMember, staffRoles } from '../access/index.ts';
-import { chatPeople } from '../chats/index.ts';
+import { chatPeople, postSystemMessage } from '../chats/index.ts';
 
 export type BroadcastsService = ReturnType<typeof createBroadcastsService>;
 
@@ -60,8 +60,25 @@ const newWatchToken = () => randomBytes(24).toString('base64url');
  * anyone with the public link. This is the REST side; the live sockets and the media server's
  * rooms are in broadcasts.live.ts, which `changed` notifies (on every node, through the bus).
  */
-export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bus: EventBus; media: MediaServers | null; publicUrl: string }) {
+export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bus: EventBus; eventLog: EventLog; media: MediaServers | null; publicUrl: string }) {
   const { db, clock } = deps;
+
+  /**
+   * Tells the whole school in «Общешкольный канал»: planned (with when), live, ended (the most who
+   * watched at once) or cancelled; the message links to the broadcast's page.
+   */
+  async function announce(tx: Tx, row: BroadcastRow, actorId: string, outcome: 'scheduled' | 'started' | 'ended' | 'cancelled', peakViewers: number | null = null) {
+    const channel = await tx.db.selectFrom('chats').select('id').where('organization_id', '=', row.organization_id).where('system_channel', '=', 'school').executeTakeFirst();
+    if (!channel) return;
+    const [actor] = await chatPeople(tx.db, row.organization_id, [actorId]);
+    await postSystemMessage(tx, { eventLog: deps.eventLog, now: clock.now() }, channel.id, {
+      action: 'broadcast',
+      actor: { id: actorId, displayName: actor?.display_name ?? '' },
+      subjects: [],
+      title: null,
+      broadcast: { broadcastId: row.id, title: row.title, outcome, scheduledFor: iso(row.scheduled_for), peakViewers },
+    });
+  }
 
   const find = (id: string) => db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst() as Promise<BroadcastRow | undefined>;
   const changed = (broadcastId: string) => deps.bus.publish([{ kind: 'broadcast-changed', broadcastId }]);
@@ -151,7 +168,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
   }
 
   /** Makes the origin room speakers publish into and marks the broadcast live. */
-  async function goLive(row: BroadcastRow) {
+  async function goLive(row: BroadcastRow, actorId: string) {
     if (!deps.media?.isAvailable()) throw new AppError(503, 'unavailable', { detail: mediaServerMissing, retryAfterSeconds: 30 });
     const room = await deps.media.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${row.id}` });
     const started = await transaction(db, async (tx) => {
@@ -159,6 +176,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
       if (current.started_at || current.ended_at) return false;
       await tx.db.updateTable('broadcasts').set({ started_at: clock.now() }).where('id', '=', row.id).execute();
       await tx.db.insertInto('broadcast_rooms').values({ broadcast_id: row.id, instance: room.instance, room_id: room.roomId, origin: true }).execute();
+      await announce(tx, row, actorId, 'started');
       return true;
     });
     // Started meanwhile by someone else (two clicks): this room is not needed.
@@ -214,9 +232,10 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
           .insertInto('broadcast_speakers')
           .values(speakerIds.map((userId, position) => ({ broadcast_id: inserted.id, user_id: userId, position })))
           .execute();
+        if (scheduledFor) await announce(tx, inserted, person.userId, 'scheduled');
         return inserted;
       });
-      if (!scheduledFor) await goLive(row);
+      if (!scheduledFor) await goLive(row, person.userId);
       return toBroadcast(person, (await find(row.id))!, isAdmin);
     },
 
@@ -228,7 +247,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
     async start(identity: Identity | null, broadcastId: string): Promise<TBroadcast> {
       const { row, person, isAdmin } = await requireManager(identity, broadcastId);
       if (row.ended_at) throw conflict(alreadyEnded);
-      if (!row.started_at) await goLive(row);
+      if (!row.started_at) await goLive(row, person.userId);
       return toBroadcast(person, (await find(row.id))!, isAdmin);
     },
 
@@ -238,13 +257,16 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
       if (!row.ended_at) {
         const viewers = (await viewersOf([row.id])).get(row.id) ?? 0;
         const rooms = await transaction(db, async (tx) => {
-          const current = await tx.db.selectFrom('broadcasts').select('ended_at').where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
+          const current = await tx.db.selectFrom('broadcasts').select(['ended_at', 'started_at']).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
           if (current.ended_at) return [];
-          await tx.db
+          const ended = await tx.db
             .updateTable('broadcasts')
             .set({ ended_at: clock.now(), peak_viewers: sql`greatest(peak_viewers, ${viewers})` })
             .where('id', '=', row.id)
-            .execute();
+            .returning('peak_viewers')
+            .executeTakeFirstOrThrow();
+          if (current.started_at) await announce(tx, row, person.userId, 'ended', ended.peak_viewers);
+          else await announce(tx, row, person.userId, 'cancelled');
           await tx.db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null }).where('broadcast_id', '=', row.id).execute();
           await tx.db.deleteFrom('broadcast_relays').where('broadcast_id', '=', row.id).execute();
           await tx.db.deleteFrom('broadcast_audience').where('broadcast_id', '=', row.id).execute();

@@ -1,4 +1,4 @@
-import type { TBroadcast, TListBroadcastsResponse, TPublicBroadcast } from '@parta/contracts';
+import type { TBroadcast, TListBroadcastsResponse, TListMessagesResponse, TPublicBroadcast } from '@parta/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, startTestApp, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { registerOrganization } from '../../test/organizations.ts';
@@ -55,6 +55,18 @@ describe('broadcasts', () => {
     // Another school does not.
     const other = await registerOrganization(t);
     expect((await t.app.inject({ method: 'GET', url: `/api/broadcasts/${broadcast.id}`, headers: asUser(other.admin) })).statusCode).toBe(404);
+  });
+
+  it('is announced to the whole school in «Общешкольный канал»: planned, then cancelled', async () => {
+    const broadcast = (await plan(s.verifiedTeacher, { title: 'Концерт к 8 Марта' })).json<TBroadcast>();
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+    const channel = await t.database.db.selectFrom('chats').select('id').where('organization_id', '=', s.organizationId).where('system_channel', '=', 'school').executeTakeFirstOrThrow();
+    const { messages } = await call<TListMessagesResponse>(t, s.parent, 'GET', `/api/chats/${channel.id}/messages`);
+    const about = [...messages].sort((a, b) => a.seq - b.seq).filter((message) => message.system?.broadcast?.broadcastId === broadcast.id).map((message) => message.system);
+    expect(about).toEqual([
+      expect.objectContaining({ action: 'broadcast', actor: expect.objectContaining({ id: s.verifiedTeacher.userId }), broadcast: expect.objectContaining({ title: 'Концерт к 8 Марта', outcome: 'scheduled', scheduledFor: broadcast.scheduledFor }) }),
+      expect.objectContaining({ action: 'broadcast', actor: expect.objectContaining({ id: s.admin.userId }), broadcast: expect.objectContaining({ outcome: 'cancelled', peakViewers: null }) }),
+    ]);
   });
 
   it('is managed by its author, administrators and the director only', async () => {

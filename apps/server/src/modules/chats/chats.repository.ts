@@ -10,7 +10,7 @@ export type ChatRole = 'admin' | 'member';
 /** A system message's content as stored: names as they were at the time. */
 export type StoredPerson = { id: string; displayName: string };
 export type StoredSystemEvent = {
-  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned' | 'call' | 'lesson';
+  action: 'created' | 'added' | 'removed' | 'left' | 'joined' | 'renamed' | 'onlyAdminsWrite' | 'everyoneWrites' | 'pinned' | 'call' | 'lesson' | 'broadcast';
   actor: StoredPerson | null;
   subjects: StoredPerson[];
   title: string | null;
@@ -23,6 +23,7 @@ export type StoredSystemEvent = {
     durationSeconds: number | null;
     attendance: Array<{ person: { id: string; displayName: string; verifiedTeacher: boolean }; joinedAt: string | null; seconds: number }> | null;
   };
+  broadcast?: { broadcastId: string; title: string; outcome: 'scheduled' | 'started' | 'ended' | 'cancelled'; scheduledFor: string | null; peakViewers: number | null };
 };
 
 /** A forwarded message's origin as stored. */

@@ -49,7 +49,7 @@ export function toMessage(row: repository.MessageRow, context: MessageContext): 
     author: authorOf(row),
     clientId: row.client_id,
     text: row.deleted_at ? '' : row.body,
-    system: system ? { action: system.action, actor: system.actor ? storedPerson(system.actor) : null, subjects: system.subjects.map(storedPerson), title: system.title, ...(system.call ? { call: system.call } : {}), ...(system.lesson ? { lesson: system.lesson } : {}) } : null,
+    system: system ? { action: system.action, actor: system.actor ? storedPerson(system.actor) : null, subjects: system.subjects.map(storedPerson), title: system.title, ...(system.call ? { call: system.call } : {}), ...(system.lesson ? { lesson: system.lesson } : {}), ...(system.broadcast ? { broadcast: system.broadcast } : {}) } : null,
     replyTo: row.reply_to_id ? (context.quotes.get(row.reply_to_id) ?? null) : null,
     createdAt: iso(row.created_at)!,
     editedAt: iso(row.edited_at),

@@ -86,6 +86,12 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               <Link to={`/lessons/${message.system.lesson.lessonId}`}>{t('lessons.open')}</Link>
             </>
           )}
+          {message.system.broadcast && (message.system.broadcast.outcome === 'scheduled' || message.system.broadcast.outcome === 'started') && (
+            <>
+              {' '}
+              <Link to={`/broadcasts/${message.system.broadcast.broadcastId}`}>{t('chats.system.broadcastOpen')}</Link>
+            </>
+          )}
         </p>
         {message.system.lesson?.attendance && <LessonAttendance attendance={message.system.lesson.attendance} />}
       </article>

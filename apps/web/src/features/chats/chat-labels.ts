@@ -59,6 +59,14 @@ export function describeSystemEvent(system: TSystemEvent, t: TFunction): string 
         total: attendance.length,
       });
     }
+    case 'broadcast': {
+      const broadcast = system.broadcast;
+      if (!broadcast) return t('chats.system.broadcastStarted', { title: '' });
+      if (broadcast.outcome === 'scheduled') return t('chats.system.broadcastScheduled', { actor: actor ?? '', title: broadcast.title, when: broadcast.scheduledFor ? formatDateTime(new Date(broadcast.scheduledFor), t('language.code')) : '' });
+      if (broadcast.outcome === 'started') return t('chats.system.broadcastStarted', { title: broadcast.title });
+      if (broadcast.outcome === 'cancelled') return t('chats.system.broadcastCancelled', { title: broadcast.title });
+      return t('chats.system.broadcastEnded', { title: broadcast.title, peak: broadcast.peakViewers ?? 0 });
+    }
   }
 }
 

@@ -508,6 +508,11 @@ export const en: TranslationResource = {
       lessonScheduled: '{{actor}} scheduled the lesson «{{title}}» for {{when}}',
       lessonStarted: 'The lesson «{{title}}» has started',
       lessonEnded: 'The lesson «{{title}}» ended · {{duration}} · {{present}} of {{total}} came',
+      broadcastScheduled: '{{actor}} scheduled the broadcast «{{title}}» for {{when}}',
+      broadcastStarted: 'The broadcast «{{title}}» is live',
+      broadcastEnded: 'The broadcast «{{title}}» ended · up to {{peak}} watching at once',
+      broadcastCancelled: 'The broadcast «{{title}}» was cancelled',
+      broadcastOpen: 'Open the broadcast',
     },
     create: {
       open: 'New chat',

@@ -510,6 +510,11 @@ export const ru = {
       lessonScheduled: '{{actor}} запланировал(а) урок «{{title}}» на {{when}}',
       lessonStarted: 'Урок «{{title}}» начался',
       lessonEnded: 'Урок «{{title}}» завершён · {{duration}} · пришли {{present}} из {{total}}',
+      broadcastScheduled: '{{actor}} запланировал(а) трансляцию «{{title}}» на {{when}}',
+      broadcastStarted: 'Трансляция «{{title}}» в эфире',
+      broadcastEnded: 'Трансляция «{{title}}» завершена · смотрели одновременно до {{peak}}',
+      broadcastCancelled: 'Трансляция «{{title}}» отменена',
+      broadcastOpen: 'Открыть трансляцию',
     },
     create: {
       open: 'Новый чат',
