@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findJanusBinary } from '../../platform/media/index.ts';
 import { createWeriftPublisher, createWeriftSubscriber, type WeriftSubscriber } from '../../platform/media/testing/werift-peer.ts';
 import { startCallsApp, type CallsApp } from '../../test/calls.ts';
-import type { SignedIn, TestApp } from '../../test/harness.ts';
+import { asUser, signIn, type SignedIn, type TestApp } from '../../test/harness.ts';
 import { call, populateSchool, type PopulatedSchool } from '../../test/school.ts';
 import { waitFor } from '../../test/wait.ts';
 import { openSocket, type TestSocket } from '../../test/ws-client.ts';
@@ -200,7 +200,8 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     const broadcast = await create();
     await expect(openSocket(app.baseUrl, { cookie: s.classTeacher.cookie, path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 403 });
     await expect(openSocket(app.baseUrl, { path: broadcastStudioSocketPath(broadcast.id) })).rejects.toMatchObject({ status: 401 });
-    await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath('x'.repeat(32)) })).rejects.toMatchObject({ status: 404 });
+    // A link that is wrong (or was revoked while the viewer reconnected) is said in the socket's close code, which a browser sees.
+    expect((await (await openSocket(app.baseUrl, { path: broadcastWatchSocketPath('x'.repeat(32)) })).closed).code).toBe(broadcastCloseCodes.notFound);
     await expect(openSocket(app.baseUrl, { path: broadcastWatchSocketPath(live.tokenOf(broadcast)), origin: 'https://elsewhere.example' })).rejects.toMatchObject({ status: 403 });
 
     // A viewer's flood is refused past a burst of 120 (malformed messages too are answered, not fatal).
@@ -212,7 +213,17 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await waitFor(() => answered().length === 150, { what: 'every ping to be answered', timeoutMs: 10_000 });
     expect(answered().filter((message) => message.type === 'error').length).toBeGreaterThanOrEqual(20);
     expect(viewer.isOpen).toBe(true);
+
+    // A speaker who signs out on that device is taken off the air: the studio socket closes.
+    const laptop = await signIn(t, s.emails.verifiedTeacher);
+    const studio = await live.speaker(laptop, broadcast.id);
+    await next(studio, 'state');
+    expect((await t.app.inject({ method: 'POST', url: '/api/auth/sign-out', headers: asUser(laptop) })).statusCode).toBeLessThan(300);
+    expect((await studio.closed).code).toBe(broadcastCloseCodes.revoked);
+
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+    // After the end a studio that reconnects is told so.
+    expect((await (await live.speaker(s.admin, broadcast.id)).closed).code).toBe(broadcastCloseCodes.ended);
   });
 });
 

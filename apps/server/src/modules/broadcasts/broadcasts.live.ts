@@ -10,10 +10,11 @@ import {
 import { sql, type Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../platform/clock.ts';
-import type { DB } from '../../platform/db/index.ts';
+import { transaction, type DB } from '../../platform/db/index.ts';
 import type { LocalizedText } from '../../platform/http/index.ts';
-import { roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
+import { MediaUnavailableError, roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
 import type { BusMessage, EventBus } from '../../platform/realtime/index.ts';
+import { staffRoles } from '../access/index.ts';
 import { freshSince, maxSpeakers, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
 
 type Logger = { warn(object: unknown, message: string): void };
@@ -24,6 +25,8 @@ type Live = {
   broadcastId: string;
   role: 'viewer' | 'speaker';
   userId: string | null;
+  /** A speaker's session: signing out closes the socket. */
+  sessionId: string | null;
   /** The link a viewer came by: when it is revoked or renewed, the viewer is let go. */
   token: string | null;
   locale: 'ru' | 'en';
@@ -105,12 +108,12 @@ export function createBroadcastLive(deps: {
   const fail = (live: Live, code: string, text: LocalizedText) => send(live, { type: 'error', code, message: text[live.locale] });
 
   /** Runs a socket's media work one request after another (publish before answers, in order). */
-  const queue = (live: Live, work: () => Promise<void>) => {
+  const queue = (live: Live, work: () => Promise<void>, code = 'media_failed') => {
     live.work = live.work
       .then(() => (live.closed ? undefined : work()))
       .catch((error: unknown) => {
         deps.logger.warn({ err: error, broadcastId: live.broadcastId }, 'broadcast media request failed');
-        fail(live, 'media_failed', mediaFailed);
+        fail(live, code, mediaFailed);
       });
     return live.work;
   };
@@ -229,6 +232,9 @@ export function createBroadcastLive(deps: {
       if (claimed) {
         let room: RoomRow;
         try {
+          // Claimed after the broadcast ended (a refresh that was already running): nothing to make.
+          const current = await broadcasts.find(broadcastId);
+          if (!current || current.ended_at) throw new Error('the broadcast ended');
           const ref = await deps.media!.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId} relay`, instance: spare.url });
           room = { instance: ref.instance, room_id: ref.roomId, origin: false };
           const updated = await db.updateTable('broadcast_rooms').set({ room_id: ref.roomId }).where('broadcast_id', '=', broadcastId).where('instance', '=', spare.url).executeTakeFirst();
@@ -344,7 +350,13 @@ export function createBroadcastLive(deps: {
   }
 
   /** Forgets a relay room whose instance lost it (or was lost), with its relays. */
+  /** Relay handles of this node for a broadcast (or one instance of it) that are gone with their room. */
+  function forgetRelays(broadcastId: string, instance?: string) {
+    for (const key of relays.keys()) if (key.startsWith(`${broadcastId}\n${instance === undefined ? '' : `${instance}\n`}`)) relays.delete(key);
+  }
+
   async function dropRelayRoom(broadcastId: string, room: RoomRow) {
+    forgetRelays(broadcastId, room.instance);
     await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', room.instance).execute();
     await db
       .deleteFrom('broadcast_rooms')
@@ -411,26 +423,32 @@ export function createBroadcastLive(deps: {
    * (another node's, if it remade it first).
    */
   async function remakeOrigin(broadcastId: string, gone: RoomRow): Promise<RoomRow> {
-    const ref = await deps.media!.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId}` });
-    const replaced = await db
-      .updateTable('broadcast_rooms')
-      .set({ instance: ref.instance, room_id: ref.roomId })
-      .where('broadcast_id', '=', broadcastId)
-      .where('origin', '=', true)
-      .where('instance', '=', gone.instance)
-      .where('room_id', '=', Number(gone.room_id))
-      .executeTakeFirst();
-    if (Number(replaced.numUpdatedRows) === 0) {
-      await deps.media!.destroyRoom(ref);
+    const media = deps.media!;
+    const ref = await media.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId}` });
+    // One transaction, the relay rooms deleted first: the new origin may be on the instance that
+    // had a relay room (one row per instance).
+    const outcome = await transaction(db, async (tx) => {
+      const origin = await tx.db.selectFrom('broadcast_rooms').select(['instance', 'room_id']).where('broadcast_id', '=', broadcastId).where('origin', '=', true).forUpdate().executeTakeFirst();
+      if (!origin || origin.instance !== gone.instance || Number(origin.room_id) !== Number(gone.room_id)) return { replaced: false as const };
+      const relayRooms = await tx.db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', broadcastId).where('origin', '=', false).returning(['instance', 'room_id']).execute();
+      await tx.db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).execute();
+      await tx.db.updateTable('broadcast_rooms').set({ instance: ref.instance, room_id: ref.roomId }).where('broadcast_id', '=', broadcastId).where('origin', '=', true).execute();
+      await tx.db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null }).where('broadcast_id', '=', broadcastId).execute();
+      return { replaced: true as const, relayRooms };
+    }).catch(async (error: unknown) => {
+      await media.destroyRoom(ref).catch(() => undefined);
+      throw error;
+    });
+    if (!outcome.replaced) {
+      // Another node (or device) remade it first: this room is not needed.
+      await media.destroyRoom(ref);
       const current = (await rooms(broadcastId)).find((room) => room.origin);
       if (!current) throw new Error('the broadcast has no origin room');
       return current;
     }
     deps.logger.warn({ broadcastId, instance: gone.instance }, 'a broadcast’s origin room was gone; made a new one');
-    const relayRooms = await db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', broadcastId).where('origin', '=', false).returning(['instance', 'room_id']).execute();
-    await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).execute();
-    await db.updateTable('broadcast_speakers').set({ feed_id: null, connection_id: null, on_air_since: null, on_air_seen_at: null }).where('broadcast_id', '=', broadcastId).execute();
-    for (const room of relayRooms) if (room.room_id !== null) await deps.media!.destroyRoom({ instance: room.instance, roomId: Number(room.room_id) }).catch(() => undefined);
+    forgetRelays(broadcastId);
+    for (const room of outcome.relayRooms) if (room.room_id !== null) await media.destroyRoom({ instance: room.instance, roomId: Number(room.room_id) }).catch(() => undefined);
     await broadcasts.changed(broadcastId);
     return { instance: ref.instance, room_id: ref.roomId, origin: true };
   }
@@ -516,7 +534,8 @@ export function createBroadcastLive(deps: {
         return send(live, { type: 'pong' });
       case 'publish':
         if (live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
-        return void queue(live, () => publish(live, message.sdp));
+        // Its failure has its own code: the device stops trying to go on air (other errors do not concern publishing).
+        return void queue(live, () => publish(live, message.sdp), 'publish_failed');
       case 'unpublish':
         if (live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
         return void queue(live, () => unpublish(live));
@@ -535,7 +554,9 @@ export function createBroadcastLive(deps: {
 
   // ---- Refresh: state to every socket, close the ones that must go, reconcile subscriptions ----
 
+  /** Closes a socket; its queued work stops at once (the close event may come much later). */
   function closeLive(live: Live, code: number, reason: string) {
+    live.closed = true;
     if (live.socket.readyState === live.socket.OPEN) live.socket.close(code, reason);
   }
 
@@ -549,9 +570,26 @@ export function createBroadcastLive(deps: {
     }
     if (row.ended_at) {
       for (const live of local) closeLive(live, broadcastCloseCodes.ended, 'ended');
+      forgetRelays(broadcastId);
       return;
     }
-    const speakers = await db.selectFrom('broadcast_speakers').select(['user_id', 'connection_id']).where('broadcast_id', '=', broadcastId).execute();
+    // Speakers who are still staff of the school (one who left it, or lost the role, goes off the air).
+    const speakers = await db
+      .selectFrom('broadcast_speakers')
+      .select(['user_id', 'connection_id'])
+      .where('broadcast_id', '=', broadcastId)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('memberships')
+            .select('memberships.user_id')
+            .whereRef('memberships.user_id', '=', 'broadcast_speakers.user_id')
+            .where('memberships.organization_id', '=', row.organization_id)
+            .where('memberships.role', 'in', [...staffRoles])
+            .where('memberships.ended_at', 'is', null),
+        ),
+      )
+      .execute();
     await checkRelayRooms(broadcastId, local);
     const state: TPublicBroadcast = await broadcasts.toPublic(row);
     const stateText = JSON.stringify({ type: 'state', broadcast: state });
@@ -588,9 +626,11 @@ export function createBroadcastLive(deps: {
     const watched = new Set([...local].map((live) => live.instance));
     for (const room of all) {
       if (room.origin || room.room_id === null || !watched.has(room.instance)) continue;
+      // Only when the instance answers that the room is gone: a node that lost its connection to
+      // the instance for a moment must not take down a room other nodes' viewers still use.
       const gone = await deps.media.participants(refOf(room)).then(
         () => false,
-        (error: unknown) => roomIsGone(error),
+        (error: unknown) => !(error instanceof MediaUnavailableError) && roomIsGone(error),
       );
       if (!gone) continue;
       deps.logger.warn({ broadcastId, instance: room.instance }, 'a broadcast’s relay room was gone; viewers are placed again');
@@ -693,12 +733,17 @@ export function createBroadcastLive(deps: {
   const unsubscribe = deps.bus.subscribe((message: BusMessage) => {
     if (message.kind === 'broadcast-changed' && sockets.has(message.broadcastId)) scheduleRefresh(message.broadcastId);
     if (message.kind === 'bus-interrupted') for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
+    if (message.kind === 'sessions-revoked') {
+      // A speaker signed out (here or on another device): their studio socket closes.
+      const revoked = new Set(message.sessionIds);
+      for (const set of sockets.values()) for (const live of set) if (live.sessionId !== null && revoked.has(live.sessionId)) closeLive(live, broadcastCloseCodes.revoked, 'signed out');
+    }
   });
 
   return {
     nodeId,
     /** Takes a socket that passed the route's checks (a viewer's link, or a speaker of a live broadcast). */
-    attach(socket: WebSocket, who: { broadcastId: string; role: 'viewer' | 'speaker'; userId: string | null; token: string | null; locale: 'ru' | 'en' }) {
+    attach(socket: WebSocket, who: { broadcastId: string; role: 'viewer' | 'speaker'; userId: string | null; sessionId: string | null; token: string | null; locale: 'ru' | 'en' }) {
       const live: Live = {
         id: randomUUID(),
         ...who,

@@ -1,4 +1,4 @@
-import { ZBroadcast, ZCreateBroadcastRequest, ZListBroadcastsResponse, ZPublicBroadcast, type TBroadcast } from '@parta/contracts';
+import { broadcastCloseCodes, ZBroadcast, ZCreateBroadcastRequest, ZListBroadcastsResponse, ZPublicBroadcast, type TBroadcast } from '@parta/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
@@ -77,7 +77,7 @@ export function registerBroadcastRoutes(
 
   // ---- Live sockets (@fastify/websocket hides them from the API description; they are described in broadcasts.ts of the contracts) ----
 
-  const viewers = new WeakMap<FastifyRequest, BroadcastRow>();
+  const viewers = new WeakMap<FastifyRequest, BroadcastRow | null>();
 
   r.get(
     '/api/public/broadcasts/:token/live',
@@ -85,17 +85,19 @@ export function registerBroadcastRoutes(
       websocket: true,
       config: watchLimit,
       schema: { summary: 'Watch a broadcast (WebSocket upgrade; anyone with the link)', tags, params: ZTokenParams, querystring: noQuery },
-      // Checked after the parameters are (preHandler), before the upgrade: a refusal is a localized HTTP answer.
+      // Checked after the parameters are (preHandler), before the upgrade: a refusal is a localized
+      // HTTP answer. An unknown or revoked link is not refused there but closed with 4404 once
+      // open: a browser sees no HTTP status of a refused upgrade, and a viewer whose link was
+      // revoked while they reconnected must learn it.
       preHandler: async (request) => {
         if (!deps.isOriginAllowed(request)) throw forbidden();
-        const row = await broadcasts.byToken((request.params as { token: string }).token);
-        if (!row) throw notFound();
-        viewers.set(request, row);
+        viewers.set(request, (await broadcasts.byToken((request.params as { token: string }).token)) ?? null);
       },
     },
     (socket, request) => {
-      const row = viewers.get(request)!;
-      live.attach(socket, { broadcastId: row.id, role: 'viewer', userId: null, token: row.watch_token, locale: deps.localeOf(request) });
+      const row = viewers.get(request);
+      if (!row) return socket.close(broadcastCloseCodes.notFound, 'not found');
+      live.attach(socket, { broadcastId: row.id, role: 'viewer', userId: null, sessionId: null, token: row.watch_token, locale: deps.localeOf(request) });
     },
   );
 
@@ -113,13 +115,15 @@ export function registerBroadcastRoutes(
         await requireMember(deps.db, request.identity, row.organization_id); // 404 outside the school
         const speaker = await deps.db.selectFrom('broadcast_speakers').select('user_id').where('broadcast_id', '=', row.id).where('user_id', '=', request.identity.userId).executeTakeFirst();
         if (!speaker) throw forbidden({ ru: 'В эфир выходят только выступающие этой трансляции.', en: 'Only the broadcast’s speakers go on air.' });
-        if (statusOf(row) !== 'live') throw conflict({ ru: 'Трансляция сейчас не идёт.', en: 'The broadcast is not live now.' });
+        // Ended: opened and closed with 4410 (a studio reconnecting after the end learns it); planned: 409.
+        if (statusOf(row) === 'scheduled') throw conflict({ ru: 'Трансляция ещё не началась.', en: 'The broadcast has not started yet.' });
         speakers.set(request, row);
       },
     },
     (socket, request) => {
       const row = speakers.get(request)!;
-      live.attach(socket, { broadcastId: row.id, role: 'speaker', userId: request.identity!.userId, token: null, locale: deps.localeOf(request) });
+      if (row.ended_at) return socket.close(broadcastCloseCodes.ended, 'ended');
+      live.attach(socket, { broadcastId: row.id, role: 'speaker', userId: request.identity!.userId, sessionId: request.identity!.sessionId, token: null, locale: deps.localeOf(request) });
     },
   );
 }

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, type Identity, type LocalizedText } from '../../platform/http/index.ts';
-import type { MediaServers } from '../../platform/media/index.ts';
+import { roomIsGone, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
 import type { EventBus, EventLog } from '../../platform/realtime/index.ts';
 import { isVerifiedTeacher, requireMember, staffRoles } from '../access/index.ts';
 import { chatPeople, postSystemMessage } from '../chats/index.ts';
@@ -168,20 +168,44 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
   }
 
   /** Makes the origin room speakers publish into and marks the broadcast live. */
-  async function goLive(row: BroadcastRow, actorId: string) {
+  /**
+   * Makes the origin room speakers publish into, then runs `work` (one transaction that records
+   * it); the room is destroyed again when `work` fails or says it was not needed (false), so a
+   * refusal leaves nothing behind, here or at the media server.
+   */
+  async function withOriginRoom<T>(label: string, work: (room: MediaRoomRef) => Promise<T | false>): Promise<T | false> {
     if (!deps.media?.isAvailable()) throw new AppError(503, 'unavailable', { detail: mediaServerMissing, retryAfterSeconds: 30 });
-    const room = await deps.media.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${row.id}` });
-    const started = await transaction(db, async (tx) => {
-      const current = await tx.db.selectFrom('broadcasts').select(['started_at', 'ended_at']).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
-      if (current.started_at || current.ended_at) return false;
-      await tx.db.updateTable('broadcasts').set({ started_at: clock.now() }).where('id', '=', row.id).execute();
-      await tx.db.insertInto('broadcast_rooms').values({ broadcast_id: row.id, instance: room.instance, room_id: room.roomId, origin: true }).execute();
-      await announce(tx, row, actorId, 'started');
-      return true;
+    const media = deps.media;
+    const room = await media.createRoom({ maxPublishers: maxSpeakers, description: label }).catch((error: unknown) => {
+      throw roomIsGone(error) ? new AppError(503, 'unavailable', { detail: mediaServerMissing, retryAfterSeconds: 30 }) : error;
     });
-    // Started meanwhile by someone else (two clicks): this room is not needed.
-    if (!started) await deps.media.destroyRoom(room);
-    await changed(row.id);
+    try {
+      const result = await work(room);
+      if (result === false) await media.destroyRoom(room);
+      return result;
+    } catch (error) {
+      await media.destroyRoom(room).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function recordLive(tx: Tx, row: BroadcastRow, room: MediaRoomRef, actorId: string) {
+    await tx.db.updateTable('broadcasts').set({ started_at: clock.now() }).where('id', '=', row.id).execute();
+    await tx.db.insertInto('broadcast_rooms').values({ broadcast_id: row.id, instance: room.instance, room_id: room.roomId, origin: true }).execute();
+    await announce(tx, row, actorId, 'started');
+  }
+
+  async function goLive(row: BroadcastRow, actorId: string) {
+    const started = await withOriginRoom(`broadcast ${row.id}`, (room) =>
+      transaction(db, async (tx) => {
+        const current = await tx.db.selectFrom('broadcasts').select(['started_at', 'ended_at']).where('id', '=', row.id).forUpdate().executeTakeFirstOrThrow();
+        // Started meanwhile by someone else (two clicks): this room is not needed.
+        if (current.started_at || current.ended_at) return false;
+        await recordLive(tx, row, room, actorId);
+        return true;
+      }),
+    );
+    if (started) await changed(row.id);
   }
 
   const service = {
@@ -213,8 +237,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
         .where('ended_at', 'is', null)
         .execute();
       if (staff.length !== speakerIds.length) throw invalidField('speakerIds', { ru: 'выступать могут только сотрудники школы', en: 'only staff of the school can speak' });
-      if (!scheduledFor && !deps.media?.isAvailable()) throw new AppError(503, 'unavailable', { detail: mediaServerMissing, retryAfterSeconds: 30 });
-      const row = await transaction(db, async (tx) => {
+      const insert = async (tx: Tx) => {
         const inserted = (await tx.db
           .insertInto('broadcasts')
           .values({
@@ -234,8 +257,20 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
           .execute();
         if (scheduledFor) await announce(tx, inserted, person.userId, 'scheduled');
         return inserted;
-      });
-      if (!scheduledFor) await goLive(row, person.userId);
+      };
+      // At once: the room first, then the broadcast, its speakers and «в эфире» in one transaction
+      // (a media server that fails leaves no broadcast behind).
+      const row = scheduledFor
+        ? await transaction(db, insert)
+        : await withOriginRoom(`broadcast in ${organizationId}`, (room) =>
+            transaction(db, async (tx) => {
+              const inserted = await insert(tx);
+              await recordLive(tx, inserted, room, person.userId);
+              return inserted;
+            }),
+          );
+      if (row === false) throw new Error('unreachable: a new broadcast always needs its room');
+      if (!scheduledFor) await changed(row.id);
       return toBroadcast(person, (await find(row.id))!, isAdmin);
     },
 

@@ -148,7 +148,7 @@ async function upsertDevice(tx: Executor, callId: string, userId: string, connec
         connection_id: connectionId,
         // A new device publishes anew (its camera, not a screen).
         feed_id: sql`CASE WHEN call_participants.connection_id = excluded.connection_id THEN call_participants.feed_id END`,
-        screen_sharing: sql`call_participants.screen_sharing AND call_participants.connection_id = excluded.connection_id`,
+        screen_sharing: sql`coalesce(call_participants.screen_sharing AND call_participants.connection_id = excluded.connection_id, false)`,
         disconnected_at: null,
       }),
     )

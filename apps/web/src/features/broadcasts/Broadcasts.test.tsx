@@ -241,6 +241,8 @@ describe('broadcasts in the web app', () => {
     expect(publisher.getTransceivers().map((transceiver) => transceiver.direction)).toEqual(['sendonly', 'sendonly']);
     publisher.gather(null);
     expect(socket.sent).toContainEqual({ type: 'candidate', target: 'publisher', candidate: null });
+    // An error about something else (the receiving side) does not end the attempt to go on air.
+    socket.serverSend({ type: 'error', code: 'media_failed', message: 'Медиасервер не ответил. Попробуйте ещё раз.' });
     socket.serverSend({ type: 'answer', sdp: 'janus answer' });
     expect(await within(studio).findByText('Вы в эфире')).toBeTruthy();
     expect(publisher.remoteDescription).toEqual({ type: 'answer', sdp: 'janus answer' });

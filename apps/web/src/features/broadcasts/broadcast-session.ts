@@ -66,6 +66,9 @@ const ZServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 
+/** Error codes the server answers a `publish` with (broadcasts.live.ts). */
+const publishErrors = new Set(['publish_failed', 'not_live', 'media_unavailable', 'forbidden']);
+
 const finalCloses: Record<number, BroadcastEnd> = {
   [broadcastCloseCodes.ended]: 'ended',
   [broadcastCloseCodes.revoked]: 'revoked',
@@ -169,7 +172,9 @@ export class BroadcastSession {
         this.receiving = this.receiving.then(() => this.dropReceiving());
         break;
       case 'error':
-        if (this.state.onAir === 'starting') this.stopPublishing(false);
+        // Only a refused or failed `publish` ends the attempt to go on air; other errors (an answer
+        // the media server did not take, a rate limit) do not concern it.
+        if (this.state.onAir === 'starting' && publishErrors.has(parsed.code)) this.stopPublishing(false);
         this.set({ error: parsed.message });
         break;
       case 'pong':
