@@ -36,12 +36,14 @@ CREATE TABLE broadcast_speakers (
 
 -- The media-server rooms of a live broadcast: the origin room speakers publish into, and one
 -- room per further Janus instance that viewers beyond the origin's capacity watch from (the
--- speakers' feeds relayed into it). `room_id` is null while the node that claimed the row makes it.
+-- speakers' feeds relayed into it). `room_id` is null while the node that claimed the row makes it
+-- (a claim older than 30 s is taken over: that node died).
 CREATE TABLE broadcast_rooms (
   broadcast_id uuid NOT NULL REFERENCES broadcasts (id),
   instance     text NOT NULL,
   room_id      bigint,
   origin       boolean NOT NULL,
+  claimed_at   timestamptz NOT NULL,
   PRIMARY KEY (broadcast_id, instance)
 );
 
@@ -51,6 +53,7 @@ CREATE TABLE broadcast_relays (
   instance     text NOT NULL,
   source_feed  bigint NOT NULL,
   feed_id      bigint,
+  claimed_at   timestamptz NOT NULL,
   PRIMARY KEY (broadcast_id, instance, source_feed)
 );
 

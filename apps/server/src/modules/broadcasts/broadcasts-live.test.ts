@@ -256,6 +256,10 @@ describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus bi
     const near = await live.viewer(broadcast);
     await live.receive(near, [adminName]);
     await t.services.broadcastLive.flushAudience();
+    // A node that died while making the relay room left its claim: it is taken over after 30 s.
+    const origin = await t.database.db.selectFrom('broadcast_rooms').select('instance').where('broadcast_id', '=', broadcast.id).where('origin', '=', true).executeTakeFirstOrThrow();
+    const spare = app.media!.instances().find((instance) => instance.url !== origin.instance)!.url;
+    await t.database.db.insertInto('broadcast_rooms').values({ broadcast_id: broadcast.id, instance: spare, room_id: null, origin: false, claimed_at: new Date(t.clock.now().getTime() - 31_000) }).execute();
     const far = await live.viewer(broadcast);
     await live.receive(far, [adminName]);
 

@@ -43,12 +43,14 @@ type Live = {
   work: Promise<void>;
   closed: boolean;
   lastState: string;
+  /** A resync is queued and not started yet. */
+  resyncPending: boolean;
   tokens: number;
   refilledAt: number;
   alive: boolean;
 };
 
-type RoomRow = { instance: string; room_id: string | number | null; origin: boolean };
+type RoomRow = { instance: string; room_id: string | number | null; origin: boolean; claimed_at: Date };
 
 const mediaFailed: LocalizedText = { ru: 'Медиасервер не ответил. Попробуйте ещё раз.', en: 'The media server did not answer. Try again.' };
 const notSpeaker: LocalizedText = { ru: 'В эфир выходят только выступающие.', en: 'Only speakers go on air.' };
@@ -62,6 +64,8 @@ const messageRefillPerSecond = 20;
 /** How often audience counts are written, states refreshed and subscriptions reconciled. */
 const defaultTickMs = 5_000;
 const heartbeatMs = 30_000;
+/** A room or relay claimed but not made after this long belongs to a node that died: taken over. */
+const claimTimeoutMs = 30_000;
 
 export type BroadcastLive = ReturnType<typeof createBroadcastLive>;
 
@@ -120,7 +124,7 @@ export function createBroadcastLive(deps: {
 
   // ---- Rooms and relays ----
 
-  const rooms = (broadcastId: string) => db.selectFrom('broadcast_rooms').select(['instance', 'room_id', 'origin']).where('broadcast_id', '=', broadcastId).execute() as Promise<RoomRow[]>;
+  const rooms = (broadcastId: string) => db.selectFrom('broadcast_rooms').select(['instance', 'room_id', 'origin', 'claimed_at']).where('broadcast_id', '=', broadcastId).execute() as Promise<RoomRow[]>;
   const refOf = (room: RoomRow): MediaRoomRef => ({ instance: room.instance, roomId: Number(room.room_id) });
 
   async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -132,8 +136,20 @@ export function createBroadcastLive(deps: {
     throw new Error(`${what} was not made in time`);
   }
 
-  /** Every speaker on air appears in a relay room: relays that are missing are made (once, whichever node claims them). */
-  async function ensureRelays(broadcastId: string, origin: RoomRow, target: RoomRow) {
+  /**
+   * Every speaker on air appears in a relay room: relays that are missing are made (once,
+   * whichever node claims them). A claim left unfinished for 30 s (its node died) is taken over.
+   * Resolves whether it made any.
+   */
+  async function ensureRelays(broadcastId: string, origin: RoomRow, target: RoomRow): Promise<boolean> {
+    await db
+      .deleteFrom('broadcast_relays')
+      .where('broadcast_id', '=', broadcastId)
+      .where('instance', '=', target.instance)
+      .where('feed_id', 'is', null)
+      .where('claimed_at', '<', new Date(clock.now().getTime() - claimTimeoutMs))
+      .execute();
+    let made = false;
     const speakers = await db
       .selectFrom('broadcast_speakers')
       .select('feed_id')
@@ -145,7 +161,7 @@ export function createBroadcastLive(deps: {
       const sourceFeed = Number(feed_id);
       const claimed = await db
         .insertInto('broadcast_relays')
-        .values({ broadcast_id: broadcastId, instance: target.instance, source_feed: sourceFeed, feed_id: null })
+        .values({ broadcast_id: broadcastId, instance: target.instance, source_feed: sourceFeed, feed_id: null, claimed_at: clock.now() })
         .onConflict((conflict) => conflict.doNothing())
         .returning('source_feed')
         .executeTakeFirst();
@@ -160,11 +176,13 @@ export function createBroadcastLive(deps: {
           .where('instance', '=', target.instance)
           .where('source_feed', '=', sourceFeed)
           .execute();
+        made = true;
       } catch (error) {
         await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', target.instance).where('source_feed', '=', sourceFeed).execute();
         throw error;
       }
     }
+    return made;
   }
 
   /** A speaker's feed left the air: its relays go too (stopped here, or removed at the target). */
@@ -218,14 +236,19 @@ export function createBroadcastLive(deps: {
     if (count(origin) < deps.viewersPerMediaServer) return origin;
     const ready = all.filter((room) => !room.origin && room.room_id !== null).sort((a, b) => count(a) - count(b));
     if (ready[0] && count(ready[0]) < deps.viewersPerMediaServer) return ready[0];
-    const used = new Set(all.map((room) => room.instance));
+    // A relay room claimed by a node that died before making it is given up after 30 s.
+    const stale = all.filter((room) => room.room_id === null && !room.origin && new Date(room.claimed_at).getTime() < clock.now().getTime() - claimTimeoutMs);
+    for (const room of stale) {
+      await db.deleteFrom('broadcast_rooms').where('broadcast_id', '=', broadcastId).where('instance', '=', room.instance).where('room_id', 'is', null).execute();
+    }
+    const used = new Set(all.filter((room) => !stale.includes(room)).map((room) => room.instance));
     const spare = deps.media!.instances()
       .filter((instance) => !used.has(instance.url))
       .sort((a, b) => a.peers - b.peers)[0];
     if (spare) {
       const claimed = await db
         .insertInto('broadcast_rooms')
-        .values({ broadcast_id: broadcastId, instance: spare.url, room_id: null, origin: false })
+        .values({ broadcast_id: broadcastId, instance: spare.url, room_id: null, origin: false, claimed_at: clock.now() })
         .onConflict((conflict) => conflict.doNothing())
         .returning('instance')
         .executeTakeFirst();
@@ -236,7 +259,7 @@ export function createBroadcastLive(deps: {
           const current = await broadcasts.find(broadcastId);
           if (!current || current.ended_at) throw new Error('the broadcast ended');
           const ref = await deps.media!.createRoom({ maxPublishers: maxSpeakers, description: `broadcast ${broadcastId} relay`, instance: spare.url });
-          room = { instance: ref.instance, room_id: ref.roomId, origin: false };
+          room = { instance: ref.instance, room_id: ref.roomId, origin: false, claimed_at: clock.now() };
           const updated = await db.updateTable('broadcast_rooms').set({ room_id: ref.roomId }).where('broadcast_id', '=', broadcastId).where('instance', '=', spare.url).executeTakeFirst();
           if (Number(updated.numUpdatedRows) === 0) {
             // The broadcast ended meanwhile (its rows are gone): the room is not needed.
@@ -292,9 +315,36 @@ export function createBroadcastLive(deps: {
   }
 
   /** Subscribes the socket's device to what it should receive now (nothing when that did not change). */
-  async function resync(live: Live, row: BroadcastRow) {
+  /**
+   * What every socket of a broadcast needs to resync, read once per refresh (not once per socket:
+   * a node may hold a thousand viewers of one broadcast): its rooms, and the feeds of each room.
+   * Placing a viewer or a room that went away reads afresh.
+   */
+  type View = { rooms(): Promise<RoomRow[]>; feeds(room: RoomRow): Promise<Awaited<ReturnType<typeof feedsIn>>>; relayed(origin: RoomRow, room: RoomRow): Promise<boolean> };
+  function viewOf(broadcastId: string): View {
+    let all: Promise<RoomRow[]> | undefined;
+    const feeds = new Map<string, ReturnType<typeof feedsIn>>();
+    const relayed = new Map<string, Promise<boolean>>();
+    return {
+      rooms: () => (all ??= rooms(broadcastId)),
+      relayed(origin, room) {
+        const key = `${room.instance}\n${room.room_id}`;
+        let found = relayed.get(key);
+        if (!found) relayed.set(key, (found = ensureRelays(broadcastId, origin, room)));
+        return found;
+      },
+      feeds(room) {
+        const key = `${room.instance}\n${room.room_id}`;
+        let found = feeds.get(key);
+        if (!found) feeds.set(key, (found = feedsIn(broadcastId, room)));
+        return found;
+      },
+    };
+  }
+
+  async function resync(live: Live, row: BroadcastRow, view: View = viewOf(row.id)) {
     if (statusOf(row) !== 'live' || !deps.media?.isAvailable()) return;
-    const all = await rooms(row.id);
+    let all = await view.rooms();
     let room: RoomRow | undefined;
     if (live.role === 'speaker') room = all.find((candidate) => candidate.origin);
     else if (live.instance !== null) {
@@ -305,11 +355,16 @@ export function createBroadcastLive(deps: {
         live.instance = null;
       }
     }
-    if (live.role === 'viewer' && live.instance === null) room = await place(live);
+    if (live.role === 'viewer' && live.instance === null) {
+      room = await place(live);
+      // A relay room may have been made for this viewer: read the rooms afresh.
+      view = viewOf(row.id);
+      all = await view.rooms();
+    }
     if (!room || room.room_id === null || live.closed) return;
     if (live.receiver && live.roomId !== Number(room.room_id)) await dropReceiver(live);
     try {
-      await receiveIn(live, row, all, room);
+      await receiveIn(live, row, all, room, view);
     } catch (error) {
       if (!roomIsGone(error)) throw error;
       await dropReceiver(live);
@@ -369,10 +424,11 @@ export function createBroadcastLive(deps: {
   }
 
   /** Subscribes the socket's device, in `room`, to every speaker on air there but itself. */
-  async function receiveIn(live: Live, row: BroadcastRow, all: RoomRow[], room: RoomRow) {
+  async function receiveIn(live: Live, row: BroadcastRow, all: RoomRow[], room: RoomRow, view: View) {
     const origin = all.find((candidate) => candidate.origin);
-    if (!room.origin && origin) await ensureRelays(row.id, origin, room);
-    const feeds = (await feedsIn(row.id, room)).filter((feed) => feed.sourceFeed !== live.feedId);
+    // Relays are made once per room and refresh (ensureRelays is idempotent, but costs queries).
+    if (!room.origin && origin && (await view.relayed(origin, room))) view = viewOf(row.id);
+    const feeds = (await view.feeds(room)).filter((feed) => feed.sourceFeed !== live.feedId);
     const key = feeds
       .map((feed) => feed.feedId)
       .sort((a, b) => a - b)
@@ -450,7 +506,7 @@ export function createBroadcastLive(deps: {
     forgetRelays(broadcastId);
     for (const room of outcome.relayRooms) if (room.room_id !== null) await media.destroyRoom({ instance: room.instance, roomId: Number(room.room_id) }).catch(() => undefined);
     await broadcasts.changed(broadcastId);
-    return { instance: ref.instance, room_id: ref.roomId, origin: true };
+    return { instance: ref.instance, room_id: ref.roomId, origin: true, claimed_at: clock.now() };
   }
 
   /** The speaker's device leaves the air (or went): its feed, its relays and the row's marks go. */
@@ -593,6 +649,7 @@ export function createBroadcastLive(deps: {
     await checkRelayRooms(broadcastId, local);
     const state: TPublicBroadcast = await broadcasts.toPublic(row);
     const stateText = JSON.stringify({ type: 'state', broadcast: state });
+    const view = viewOf(broadcastId);
     for (const live of local) {
       if (live.role === 'viewer' && live.token !== row.watch_token) {
         closeLive(live, broadcastCloseCodes.revoked, 'link revoked');
@@ -611,7 +668,13 @@ export function createBroadcastLive(deps: {
         live.lastState = stateText;
         if (live.socket.readyState === live.socket.OPEN) live.socket.send(stateText);
       }
-      void queue(live, () => resync(live, row));
+      // One resync waiting per socket at most: refreshes that come faster than the media server answers do not pile up.
+      if (live.resyncPending) continue;
+      live.resyncPending = true;
+      void queue(live, () => {
+        live.resyncPending = false;
+        return resync(live, row, view);
+      });
     }
   }
 
@@ -757,6 +820,7 @@ export function createBroadcastLive(deps: {
         work: Promise.resolve(),
         closed: false,
         lastState: '',
+        resyncPending: false,
         tokens: messageBurst,
         refilledAt: Date.now(),
         alive: true,

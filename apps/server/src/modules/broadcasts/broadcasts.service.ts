@@ -191,7 +191,7 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
 
   async function recordLive(tx: Tx, row: BroadcastRow, room: MediaRoomRef, actorId: string) {
     await tx.db.updateTable('broadcasts').set({ started_at: clock.now() }).where('id', '=', row.id).execute();
-    await tx.db.insertInto('broadcast_rooms').values({ broadcast_id: row.id, instance: room.instance, room_id: room.roomId, origin: true }).execute();
+    await tx.db.insertInto('broadcast_rooms').values({ broadcast_id: row.id, instance: room.instance, room_id: room.roomId, origin: true, claimed_at: clock.now() }).execute();
     await announce(tx, row, actorId, 'started');
   }
 

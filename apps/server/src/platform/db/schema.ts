@@ -390,9 +390,9 @@ export type BroadcastSpeakersTable = {
   on_air_seen_at: Timestamp | null;
 };
 
-export type BroadcastRoomsTable = { broadcast_id: string; instance: string; room_id: BigIntColumn | null; origin: boolean };
+export type BroadcastRoomsTable = { broadcast_id: string; instance: string; room_id: BigIntColumn | null; origin: boolean; claimed_at: Timestamp };
 
-export type BroadcastRelaysTable = { broadcast_id: string; instance: string; source_feed: BigIntColumn; feed_id: BigIntColumn | null };
+export type BroadcastRelaysTable = { broadcast_id: string; instance: string; source_feed: BigIntColumn; feed_id: BigIntColumn | null; claimed_at: Timestamp };
 
 export type BroadcastAudienceTable = { broadcast_id: string; node_id: string; instance: string; viewers: number; seen_at: Timestamp };
 
