@@ -7,6 +7,7 @@ import { chatServer } from '../../testing/chat-server';
 import { setUpAppTests } from '../../testing/app-test-setup';
 import { FakeWebSocket } from '../../testing/fake-websocket';
 import { renderApp, testMe } from '../../testing/render-app';
+import { FakeMediaStream as SharedFakeMediaStream } from '../../testing/fake-media-stream';
 
 // The call window in a group call, with the media faked (jsdom has no WebRTC): the call's chat
 // beside the video, screen sharing (its PATCH, the presentation layout) and who is speaking (from
@@ -31,27 +32,7 @@ class FakeTrack {
   }
 }
 
-class FakeMediaStream {
-  private tracks: FakeTrack[];
-  constructor(tracks: FakeTrack[] = []) {
-    this.tracks = [...tracks];
-  }
-  getTracks() {
-    return [...this.tracks];
-  }
-  getAudioTracks() {
-    return this.tracks.filter((track) => track.kind === 'audio');
-  }
-  getVideoTracks() {
-    return this.tracks.filter((track) => track.kind === 'video');
-  }
-  addTrack(track: FakeTrack) {
-    this.tracks.push(track);
-  }
-  removeTrack(track: FakeTrack) {
-    this.tracks = this.tracks.filter((candidate) => candidate !== track);
-  }
-}
+class FakeMediaStream extends SharedFakeMediaStream<FakeTrack> {}
 
 /** What every connection's getStats reports now: the test changes it to make people speak. */
 let stats: Array<Record<string, unknown>> = [];

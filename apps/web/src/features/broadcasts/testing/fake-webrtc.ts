@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { FakeMediaStream as SharedFakeMediaStream } from '../../../testing/fake-media-stream';
 
 /**
  * Stand-ins for the browser's media objects in jsdom (which has none): enough of MediaStream,
@@ -18,27 +19,7 @@ export class FakeTrack {
   }
 }
 
-export class FakeMediaStream {
-  private tracks: FakeTrack[];
-  constructor(tracks: FakeTrack[] = []) {
-    this.tracks = [...tracks];
-  }
-  getTracks() {
-    return [...this.tracks];
-  }
-  getAudioTracks() {
-    return this.tracks.filter((track) => track.kind === 'audio');
-  }
-  getVideoTracks() {
-    return this.tracks.filter((track) => track.kind === 'video');
-  }
-  addTrack(track: FakeTrack) {
-    this.tracks.push(track);
-  }
-  removeTrack(track: FakeTrack) {
-    this.tracks = this.tracks.filter((other) => other !== track);
-  }
-}
+export class FakeMediaStream extends SharedFakeMediaStream<FakeTrack> {}
 
 type FakeTransceiver = { mid: string | null; direction: string; receiver: { track: FakeTrack }; sender: { track: FakeTrack | null } };
 
