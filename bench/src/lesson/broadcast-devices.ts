@@ -67,7 +67,7 @@ function receive(device: LiveDevice, message: TBroadcastServerMessage, onTrack: 
         device.subscriber = subscriber;
       }
       const sdp = await device.subscriber.answer(message.sdp);
-      if (device.ws.readyState === WebSocket.OPEN) device.ws.send(JSON.stringify({ type: 'answer', sdp }));
+      if (device.ws.readyState === WebSocket.OPEN) device.ws.send(JSON.stringify({ type: 'answer', offerId: message.offerId, sdp }));
     }).catch((error: unknown) => void (device.problem = `answer failed: ${error instanceof Error ? error.message : String(error)}`));
   } else if (message.type === 'no-streams') {
     const subscriber = device.subscriber;

@@ -93,8 +93,8 @@ export const ZBroadcastClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('publish'), sdp: ZSdp }).strict(),
   /** (Speakers) leave the air; the socket stays open and keeps receiving the others. */
   z.object({ type: z.literal('unpublish') }).strict(),
-  /** The device's answer to the latest `offer` (what it receives). */
-  z.object({ type: z.literal('answer'), sdp: ZSdp }).strict(),
+  /** The device's answer to the `offer` with this `offerId` (an answer to an older offer is ignored). */
+  z.object({ type: z.literal('answer'), offerId: z.number().int().nonnegative(), sdp: ZSdp }).strict(),
   /** An ICE candidate of the publishing or the receiving connection (null: gathering finished). */
   z.object({ type: z.literal('candidate'), target: z.enum(['publisher', 'subscriber']), candidate: ZIceCandidate.nullable() }).strict(),
 ]);
@@ -105,18 +105,23 @@ export type TBroadcastClientMessage = z.infer<typeof ZBroadcastClientMessage>;
 export const ZBroadcastStream = z.object({ mid: z.string(), type: z.enum(['audio', 'video', 'data']), speaker: z.string() });
 export type TBroadcastStream = z.infer<typeof ZBroadcastStream>;
 
-export type TBroadcastServerMessage =
-  | { type: 'pong' }
+export const ZBroadcastServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pong') }),
   /** The broadcast as the socket may see it; sent on connect and whenever it changes (viewer count every few seconds). */
-  | { type: 'state'; broadcast: TPublicBroadcast }
-  /** What the device receives: the media server's offer, each m-line labelled with its speaker's name. */
-  | { type: 'offer'; sdp: string; streams: TBroadcastStream[] }
+  z.object({ type: z.literal('state'), broadcast: ZPublicBroadcast }),
+  /**
+   * What the device receives: the media server's offer, each m-line labelled with its speaker's
+   * name; answered with `answer` carrying the same `offerId`.
+   */
+  z.object({ type: z.literal('offer'), offerId: z.number().int().nonnegative(), sdp: z.string(), streams: z.array(ZBroadcastStream) }),
   /** The media server's answer to `publish`. */
-  | { type: 'answer'; sdp: string }
-  /** Nothing is on air (any more): the device drops what it received. */
-  | { type: 'no-streams' }
-  /** A request failed; `message` is localized. */
-  | { type: 'error'; code: string; message: string };
+  z.object({ type: z.literal('answer'), sdp: z.string() }),
+  /** Nothing is on air (any more), or the receiving connection was lost: the device drops what it received; the next offer starts a new connection. */
+  z.object({ type: z.literal('no-streams') }),
+  /** A request failed; `message` is localized; `publish_failed` (and not_live, media_unavailable, forbidden) concern going on air. */
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+]);
+export type TBroadcastServerMessage = z.infer<typeof ZBroadcastServerMessage>;
 
 /** Close codes of live sockets (besides the WebSocket standard ones). */
 export const broadcastCloseCodes = {

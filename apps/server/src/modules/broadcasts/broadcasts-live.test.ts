@@ -61,7 +61,7 @@ function liveHarness(getApp: () => CallsApp) {
       }
       for (;;) {
         const offer = await next(socket, 'offer', 15_000);
-        socket.send({ type: 'answer', sdp: await subscriber.answer(offer.sdp) });
+        socket.send({ type: 'answer', offerId: offer.offerId, sdp: await subscriber.answer(offer.sdp) });
         const named = offer.streams.map((stream) => stream.speaker).filter((name, index, all) => all.indexOf(name) === index);
         if (speakers.every((name) => named.includes(name)) && named.length === speakers.length) {
           await subscriber.connected(10_000);
@@ -175,8 +175,24 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     const fresh = createWeriftSubscriber();
     live.closing.push(() => fresh.close());
     const offer = await next(viewer, 'offer', 15_000);
-    viewer.send({ type: 'answer', sdp: await fresh.answer(offer.sdp) });
+    viewer.send({ type: 'answer', offerId: offer.offerId, sdp: await fresh.answer(offer.sdp) });
     await fresh.waitFor(() => offer.streams.every((stream) => (fresh.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+  });
+
+  it('applies only the answer to the latest offer', async () => {
+    const broadcast = await create();
+    await live.goOnAir(await live.speaker(s.admin, broadcast.id));
+    const viewer = await live.viewer(broadcast);
+    const offer = await next(viewer, 'offer', 15_000);
+    const subscriber = createWeriftSubscriber();
+    live.closing.push(() => subscriber.close());
+    const sdp = await subscriber.answer(offer.sdp);
+    // An answer naming another offer (an older one, answered late) is not given to the media server: nothing connects.
+    viewer.send({ type: 'answer', offerId: offer.offerId + 1, sdp });
+    await expect(subscriber.connected(3_000)).rejects.toThrow();
+    viewer.send({ type: 'answer', offerId: offer.offerId, sdp });
+    await subscriber.connected(10_000);
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
   });
 
@@ -286,7 +302,7 @@ describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus bi
     const fresh = createWeriftSubscriber();
     live.closing.push(() => fresh.close());
     const offer = await next(far, 'offer', 15_000);
-    far.send({ type: 'answer', sdp: await fresh.answer(offer.sdp) });
+    far.send({ type: 'answer', offerId: offer.offerId, sdp: await fresh.answer(offer.sdp) });
     expect([...new Set(offer.streams.map((stream) => stream.speaker))].sort()).toEqual([adminName, teacherName].sort());
     await fresh.waitFor(() => offer.streams.every((stream) => (fresh.receivedByMid.get(stream.mid) ?? 0) >= 5), 15_000);
     const remade = await t.database.db.selectFrom('broadcast_rooms').select('room_id').where('broadcast_id', '=', broadcast.id).where('origin', '=', false).executeTakeFirstOrThrow();

@@ -40,6 +40,8 @@ type Live = {
   received: string;
   publisher: MediaPeer | null;
   feedId: number | null;
+  /** The latest offer sent to the device; only an answer to it is applied. */
+  offerId: number;
   work: Promise<void>;
   closed: boolean;
   lastState: string;
@@ -458,7 +460,8 @@ export function createBroadcastLive(deps: {
     if (!offer) return;
     const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
     const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
-    send(live, { type: 'offer', sdp: offer.offerSdp, streams });
+    live.offerId += 1;
+    send(live, { type: 'offer', offerId: live.offerId, sdp: offer.offerSdp, streams });
   }
 
   /** Closes the device's receiving peer; the device is told (`no-streams`), so the next offer starts a new connection. */
@@ -597,7 +600,8 @@ export function createBroadcastLive(deps: {
         return void queue(live, () => unpublish(live));
       case 'answer':
         return void queue(live, async () => {
-          if (live.receiver) await live.receiver.answerSubscription(message.sdp);
+          // An answer to an offer that was replaced since (or to another receiving connection) is stale.
+          if (live.receiver && message.offerId === live.offerId) await live.receiver.answerSubscription(message.sdp);
         });
       case 'candidate':
         if (message.target === 'publisher' && live.role !== 'speaker') return fail(live, 'forbidden', notSpeaker);
@@ -817,6 +821,7 @@ export function createBroadcastLive(deps: {
         received: '',
         publisher: null,
         feedId: null,
+        offerId: 0,
         work: Promise.resolve(),
         closed: false,
         lastState: '',

@@ -255,8 +255,8 @@ describe('broadcasts in the web app', () => {
     expect(camera.getAudioTracks()[0]!.enabled).toBe(false);
     expect(within(studio).getByRole('button', { name: 'Включить микрофон' }).getAttribute('aria-pressed')).toBe('true');
 
-    socket.serverSend({ type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n', streams: [{ mid: '0', type: 'video', speaker: 'Анна Смирнова' }] });
-    await waitFor(() => expect(socket.sent).toContainEqual({ type: 'answer', sdp: 'answer to 0' }));
+    socket.serverSend({ type: 'offer', offerId: 1, sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\n', streams: [{ mid: '0', type: 'video', speaker: 'Анна Смирнова' }] });
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: 'answer', offerId: 1, sdp: 'answer to 0' }));
     expect(within(studio).getAllByTestId('broadcast-tile').map((tile) => tile.getAttribute('data-speaker'))).toEqual(['Анна Смирнова']);
 
     fireEvent.click(within(studio).getByRole('button', { name: 'Покинуть эфир' }));

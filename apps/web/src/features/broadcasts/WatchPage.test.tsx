@@ -97,8 +97,8 @@ describe('the public watch page', () => {
       { mid: '2', type: 'audio', speaker: 'Иван Петров' },
       { mid: '3', type: 'video', speaker: 'Иван Петров' },
     ];
-    socket.serverSend({ type: 'offer', sdp: subscriptionSdp(lines), streams });
-    await waitFor(() => expect(socket.sent).toContainEqual({ type: 'answer', sdp: 'answer to 0,1,2,3' }));
+    socket.serverSend({ type: 'offer', offerId: 7, sdp: subscriptionSdp(lines), streams });
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: 'answer', offerId: 7, sdp: 'answer to 0,1,2,3' }));
     const pc = FakePeerConnection.instances[0]!;
     expect(FakePeerConnection.instances).toHaveLength(1);
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: subscriptionSdp(lines) });

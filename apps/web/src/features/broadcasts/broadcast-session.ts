@@ -1,4 +1,4 @@
-import { broadcastCloseCodes, ZBroadcastStream, ZPublicBroadcast, type TBroadcastClientMessage, type TBroadcastStream, type TIceCandidate, type TPublicBroadcast } from '@parta/contracts';
+import { broadcastCloseCodes, ZBroadcastServerMessage, type TBroadcastClientMessage, type TBroadcastStream, type TIceCandidate, type TPublicBroadcast } from '@parta/contracts';
 import { z } from 'zod';
 import { reconnectDelayMs } from '../../platform/realtime/backoff';
 import { candidateOf } from '../calls/call-session';
@@ -57,14 +57,7 @@ export type BroadcastSessionDeps = {
 export const pingIntervalMs = 20_000;
 const socketOpen = 1;
 
-const ZServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('pong') }),
-  z.object({ type: z.literal('state'), broadcast: ZPublicBroadcast }),
-  z.object({ type: z.literal('offer'), sdp: z.string(), streams: z.array(ZBroadcastStream) }),
-  z.object({ type: z.literal('answer'), sdp: z.string() }),
-  z.object({ type: z.literal('no-streams') }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
-]);
+const ZServerMessage = ZBroadcastServerMessage;
 
 /** Error codes the server answers a `publish` with (broadcasts.live.ts). */
 const publishErrors = new Set(['publish_failed', 'not_live', 'media_unavailable', 'forbidden']);
@@ -163,7 +156,7 @@ export class BroadcastSession {
         this.set({ broadcast: parsed.broadcast });
         break;
       case 'offer':
-        this.receive(parsed.sdp, parsed.streams);
+        this.receive(parsed.offerId, parsed.sdp, parsed.streams);
         break;
       case 'answer':
         void this.handleAnswer(parsed.sdp);
@@ -217,9 +210,9 @@ export class BroadcastSession {
 
   // ---- receiving
 
-  private receive(sdp: string, streams: TBroadcastStream[]) {
+  private receive(offerId: number, sdp: string, streams: TBroadcastStream[]) {
     const generation = this.generation;
-    this.receiving = this.receiving.then(() => (generation === this.generation && this.socket ? this.answerOffer(sdp, streams) : undefined));
+    this.receiving = this.receiving.then(() => (generation === this.generation && this.socket ? this.answerOffer(offerId, sdp, streams) : undefined));
   }
 
   private newReceiver() {
@@ -233,7 +226,7 @@ export class BroadcastSession {
     return pc;
   }
 
-  private async answerOffer(sdp: string, streams: TBroadcastStream[]) {
+  private async answerOffer(offerId: number, sdp: string, streams: TBroadcastStream[]) {
     if (this.closed) return;
     this.midSpeakers = new Map(streams.filter((stream) => stream.type !== 'data').map((stream) => [stream.mid, stream.speaker]));
     // A failed renegotiation (the media server made a new subscription) is tried once more on a fresh connection.
@@ -243,7 +236,7 @@ export class BroadcastSession {
         await pc.setRemoteDescription({ type: 'offer', sdp });
         await pc.setLocalDescription(await pc.createAnswer());
         if (this.sub !== pc) return;
-        this.send({ type: 'answer', sdp: pc.localDescription!.sdp });
+        this.send({ type: 'answer', offerId, sdp: pc.localDescription!.sdp });
         this.flushCandidates('subscriber');
         this.refreshTiles();
         return;
