@@ -1,5 +1,5 @@
 import { broadcastCloseCodes, ZBroadcastServerMessage, type TBroadcastClientMessage, type TBroadcastStream, type TIceCandidate, type TPublicBroadcast } from '@parta/contracts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { reconnectDelayMs } from '../../platform/realtime/backoff';
 import { candidateOf } from '../calls/call-session';
 
