@@ -316,7 +316,6 @@ export function createBroadcastLive(deps: {
     audienceDirty = true;
   }
 
-  /** Subscribes the socket's device to what it should receive now (nothing when that did not change). */
   /**
    * What every socket of a broadcast needs to resync, read once per refresh (not once per socket:
    * a node may hold a thousand viewers of one broadcast): its rooms, and the feeds of each room.
@@ -344,6 +343,7 @@ export function createBroadcastLive(deps: {
     };
   }
 
+  /** Subscribes the socket's device to what it should receive now (nothing when that did not change). */
   async function resync(live: Live, row: BroadcastRow, view: View = viewOf(row.id)) {
     if (statusOf(row) !== 'live' || !deps.media?.isAvailable()) return;
     let all = await view.rooms();
@@ -406,12 +406,12 @@ export function createBroadcastLive(deps: {
     return placed;
   }
 
-  /** Forgets a relay room whose instance lost it (or was lost), with its relays. */
   /** Relay handles of this node for a broadcast (or one instance of it) that are gone with their room. */
   function forgetRelays(broadcastId: string, instance?: string) {
     for (const key of relays.keys()) if (key.startsWith(`${broadcastId}\n${instance === undefined ? '' : `${instance}\n`}`)) relays.delete(key);
   }
 
+  /** Forgets a relay room whose instance lost it (or was lost), with its relays. */
   async function dropRelayRoom(broadcastId: string, room: RoomRow) {
     forgetRelays(broadcastId, room.instance);
     await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', room.instance).execute();
