@@ -562,10 +562,20 @@ export function createBroadcastLive(deps: {
     const { peer, feedId, answerSdp } = published;
     if (live.closed) return void peer.close();
     live.publisher = peer;
-    // The media server dropped the feed (its room or instance went): the device is let go with
-    // «media lost», reconnects and publishes again — into a new origin room if need be.
+    // The media server dropped the feed. Ending a broadcast destroys its rooms, which can close the
+    // feed before this node's refresh has seen the end: the row says which it was. Otherwise the
+    // room or instance went, and the device is let go with «media lost», reconnects and publishes
+    // again — into a new origin room if need be.
     peer.onClosed(() => {
-      if (live.publisher === peer) closeLive(live, broadcastCloseCodes.mediaLost, 'media lost');
+      if (live.publisher !== peer) return;
+      void broadcasts.find(live.broadcastId).then(
+        (current) => {
+          if (live.closed || live.publisher !== peer) return;
+          if (!current || current.ended_at) closeLive(live, current ? broadcastCloseCodes.ended : broadcastCloseCodes.notFound, current ? 'ended' : 'not found');
+          else closeLive(live, broadcastCloseCodes.mediaLost, 'media lost');
+        },
+        () => closeLive(live, broadcastCloseCodes.mediaLost, 'media lost'),
+      );
     });
     live.feedId = feedId;
     send(live, { type: 'answer', sdp: answerSdp });

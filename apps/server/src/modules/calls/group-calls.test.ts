@@ -110,4 +110,35 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     await waitFor(() => local().peers === 0, { what: 'every media peer of the call to be closed' });
     expect((await currentCall(s.admin, callId)).status).toBe('ended');
   });
+
+  it('tells a device its media was lost when the room goes at the media server, and not when the call ends', async () => {
+    const admin = await device(s.admin);
+    const mediaErrors = () => admin.socket.received.filter((message) => message.type === 'signal' && message.name === 'media.error').map((message) => (message as { data: { code: string } }).data.code);
+    const local = () => media.status().find((instance) => instance.local)!;
+    const startCall = async () => {
+      const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
+      expect(started.statusCode).toBe(201);
+      return started.json<TCall>().id;
+    };
+
+    // The room disappears behind Parta's back (as when its Janus restarts): the device is told.
+    const lostId = await startCall();
+    await publish(admin, lostId);
+    const row = await t.database.db.selectFrom('calls').select(['media_instance', 'media_room']).where('id', '=', lostId).executeTakeFirstOrThrow();
+    await media.destroyRoom({ instance: row.media_instance!, roomId: Number(row.media_room) });
+    expect(await nextSignal(admin.socket, 'media.error')).toMatchObject({ callId: lostId, code: 'media_lost' });
+    await call(t, s.admin, 'POST', `/api/calls/${lostId}/end`);
+
+    // Ending a call destroys its room too, which closes the device's peer: that is no loss to report.
+    const endedId = await startCall();
+    await publish(admin, endedId);
+    const before = mediaErrors().length;
+    await call(t, s.admin, 'POST', `/api/calls/${endedId}/end`);
+    await waitFor(() => local().peers === 0, { what: 'the device’s media peer to be closed' });
+    // A round trip through the same socket after the peer closed (the check of the call has had its turn).
+    admin.socket.send({ type: 'media.subscribe', callId: endedId, feedIds: [] });
+    expect(await nextSignal(admin.socket, 'media.error')).toMatchObject({ code: 'not_in_call' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(mediaErrors().slice(before)).toEqual(['not_in_call']);
+  });
 });

@@ -63,8 +63,16 @@ export function createCallSignalling(deps: { calls: CallsService; bus: EventBus;
     peer.onClosed((reason) => {
       if (device.closed) return;
       closePeer(device);
-      deps.logger.warn({ callId, reason }, 'media peer closed by the media server');
-      fail(from, callId, 'media_lost', mediaFailed);
+      // Ending a call destroys its room, which may close the peer before the device has heard
+      // the call ended: only a device still in the call is told its media was lost.
+      void calls.deviceInCall(callId, from.userId, from.connectionId).then(
+        (inCall) => {
+          if (!inCall) return;
+          deps.logger.warn({ callId, reason }, 'media peer closed by the media server');
+          fail(from, callId, 'media_lost', mediaFailed);
+        },
+        () => fail(from, callId, 'media_lost', mediaFailed),
+      );
     });
     return device;
   }
