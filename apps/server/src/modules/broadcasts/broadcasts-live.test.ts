@@ -196,8 +196,9 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
   });
 
-  it('stops counting a speaker as on air when the node that had them stopped (their mark went stale)', async () => {
+  it('stops counting a speaker as on air when the node that had them stopped (their mark went stale); until then viewers get the other speakers', async () => {
     const broadcast = await create();
+    const teacherName = broadcast.speakers[1]!.person.displayName;
     // As a node that died would leave it: on air from a device no node holds any more.
     await t.database.db
       .updateTable('broadcast_speakers')
@@ -207,6 +208,11 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
       .execute();
     const onAir = async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).speakers[0]!.onAir;
     expect(await onAir()).toBe(true);
+    // Its feed is not at the media server: a viewer still receives the speaker who is.
+    await live.goOnAir(await live.speaker(s.verifiedTeacher, broadcast.id));
+    const viewer = await live.viewer(broadcast);
+    const { streams } = await live.receive(viewer, [teacherName]);
+    expect(new Set(streams.map((stream) => stream.speaker))).toEqual(new Set([teacherName]));
     t.clock.advance(21_000);
     expect(await onAir()).toBe(false);
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
@@ -311,5 +317,48 @@ describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus bi
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
     expect((await far.closed).code).toBe(broadcastCloseCodes.ended);
     await waitFor(() => app.media!.status().every((instance) => instance.rooms === 0), { what: 'both rooms to be destroyed', timeoutMs: 10_000 });
+  });
+
+  it('stops a relay that was being made when its speaker’s socket closed, rather than leaving it in the relay room', async () => {
+    const broadcast = await call<TBroadcast>(t, s.admin, 'POST', `/api/organizations/${s.organizationId}/broadcasts`, { title: 'Концерт', speakerIds: [s.admin.userId, s.verifiedTeacher.userId] });
+    const adminName = broadcast.speakers[0]!.person.displayName;
+    await live.goOnAir(await live.speaker(s.admin, broadcast.id));
+    await live.receive(await live.viewer(broadcast), [adminName]);
+    await t.services.broadcastLive.flushAudience();
+    await live.receive(await live.viewer(broadcast), [adminName]);
+    const relayRoom = await t.database.db.selectFrom('broadcast_rooms').select(['instance', 'room_id']).where('broadcast_id', '=', broadcast.id).where('origin', '=', false).executeTakeFirstOrThrow();
+    const relayRef = { instance: relayRoom.instance, roomId: Number(relayRoom.room_id) };
+    const publishersThere = async () => (await app.media!.participants(relayRef)).filter((participant) => participant.publisher).length;
+    expect(await publishersThere()).toBe(1);
+
+    // The teacher's relay is made at the media server but held before the node records it…
+    const media = app.media!;
+    const relay = media.relay.bind(media);
+    let made!: () => void;
+    let release!: () => void;
+    const relayMade = new Promise<void>((resolve) => (made = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    media.relay = async (...args) => {
+      const result = await relay(...args);
+      made();
+      await held;
+      return result;
+    };
+    try {
+      const teacher = await live.speaker(s.verifiedTeacher, broadcast.id);
+      await live.goOnAir(teacher);
+      await relayMade;
+      // …while the teacher's socket closes: the speaker leaves the air, and the claim goes with it.
+      teacher.terminate();
+      const teacherRow = () => t.database.db.selectFrom('broadcast_speakers').select('feed_id').where('broadcast_id', '=', broadcast.id).where('user_id', '=', s.verifiedTeacher.userId).executeTakeFirstOrThrow();
+      await waitFor(async () => (await teacherRow()).feed_id === null, { what: 'the teacher to leave the air', timeoutMs: 10_000 });
+      await waitFor(async () => (await t.database.db.selectFrom('broadcast_relays').select('source_feed').where('broadcast_id', '=', broadcast.id).execute()).length === 1, { what: 'the held relay’s claim to go', timeoutMs: 10_000 });
+    } finally {
+      media.relay = relay;
+      release();
+    }
+    // The relay, once it is recorded nowhere, is stopped: only the admin's feed is left in the relay room.
+    await waitFor(async () => (await publishersThere()) === 1, { what: 'the teacher’s relay to leave the relay room', timeoutMs: 10_000 });
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
   });
 });

@@ -12,7 +12,7 @@ import type { WebSocket } from 'ws';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB } from '../../platform/db/index.ts';
 import type { LocalizedText } from '../../platform/http/index.ts';
-import { MediaUnavailableError, roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
+import { feedIsGone, MediaUnavailableError, roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
 import type { BusMessage, EventBus } from '../../platform/realtime/index.ts';
 import { staffRoles } from '../access/index.ts';
 import { freshSince, maxSpeakers, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
@@ -170,14 +170,22 @@ export function createBroadcastLive(deps: {
       if (!claimed) continue; // made (or being made) by someone else; viewers pick it up when it is ready
       try {
         const relay = await deps.media!.relay(refOf(origin), sourceFeed, refOf(target));
-        relays.set(`${broadcastId}\n${target.instance}\n${sourceFeed}`, relay);
-        await db
+        const recorded = await db
           .updateTable('broadcast_relays')
           .set({ feed_id: relay.feedId })
           .where('broadcast_id', '=', broadcastId)
           .where('instance', '=', target.instance)
           .where('source_feed', '=', sourceFeed)
-          .execute();
+          .where('feed_id', 'is', null)
+          .returning('feed_id')
+          .executeTakeFirst();
+        if (!recorded) {
+          // The claim went while the relay was being made (the speaker left the air, the room or the
+          // broadcast went): nobody else knows of this relay, so it is stopped here.
+          await relay.stop();
+          continue;
+        }
+        relays.set(`${broadcastId}\n${target.instance}\n${sourceFeed}`, relay);
         made = true;
       } catch (error) {
         await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', target.instance).where('source_feed', '=', sourceFeed).execute();
@@ -455,13 +463,32 @@ export function createBroadcastLive(deps: {
         scheduleRefresh(live.broadcastId);
       });
     }
-    const offer = await live.receiver.subscribe(feeds.map((feed) => feed.feedId));
+    const offer = await subscribeToPresent(live.receiver, room, feeds.map((feed) => feed.feedId));
     live.received = key;
     if (!offer) return;
     const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
     const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
     live.offerId += 1;
     send(live, { type: 'offer', offerId: live.offerId, sdp: offer.offerSdp, streams });
+  }
+
+  /**
+   * Subscribes to the feeds; when one of them is not at the media server (a speaker whose node died
+   * is still marked on air until the mark goes stale, up to 20 s), to the ones that are, so a
+   * single gone feed does not keep everyone from the others. The set tried is remembered, so the
+   * next attempt comes when the speakers on air change (the stale mark going, at the latest).
+   */
+  async function subscribeToPresent(receiver: MediaPeer, room: RoomRow, feedIds: number[]) {
+    try {
+      return await receiver.subscribe(feedIds);
+    } catch (error) {
+      if (!feedIsGone(error)) throw error;
+      const present = new Set((await deps.media!.participants(refOf(room))).filter((participant) => participant.publisher).map((participant) => participant.feedId));
+      const available = feedIds.filter((feedId) => present.has(feedId));
+      if (available.length === feedIds.length) throw error;
+      deps.logger.warn({ room: room.room_id, missing: feedIds.filter((feedId) => !present.has(feedId)) }, 'subscribing without feeds the media server does not have');
+      return receiver.subscribe(available);
+    }
   }
 
   /** Closes the device's receiving peer; the device is told (`no-streams`), so the next offer starts a new connection. */

@@ -3,6 +3,7 @@
 export { MediaUnavailableError, type MediaLogger, type MediaRoomRef } from './types.ts';
 export {
   createMediaServers,
+  feedIsGone,
   roomIsGone,
   type IceCandidateInit,
   type MediaInstance,

@@ -146,6 +146,11 @@ export function roomIsGone(error: unknown): boolean {
   return error instanceof MediaUnavailableError || errorCode(error) === NO_SUCH_ROOM;
 }
 
+/** The media server has no such feed (its publisher left, or was never there): Janus's "428 No such feed". */
+export function feedIsGone(error: unknown): boolean {
+  return errorCode(error) === NO_SUCH_FEED;
+}
+
 /**
  * A feed announced a moment ago may not be ready at the media server yet: Janus answers "428 No
  * such feed" for a subscription to it. Tries again every 250 ms, for up to 2 s.
