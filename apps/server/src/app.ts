@@ -64,8 +64,11 @@ export type AppOptions = {
   media?: MediaServers | null;
   /** How often unanswered calls and devices that did not come back are swept (0: never; tests sweep themselves). */
   callSweepMs?: number;
-  /** How often broadcast audience counts are written and live sockets refreshed (default 5 s). */
-  broadcastTickMs?: number;
+  /**
+   * Broadcasts' live timings (tests): how often audience counts are written and live sockets
+   * refreshed (default 5 s), and how long a viewer's media may take to connect (default 30 s).
+   */
+  broadcastTimings?: { tickMs?: number; mediaConnectTimeoutMs?: number };
 };
 
 /** Per client address, for forms anyone may submit without an account. */
@@ -177,7 +180,7 @@ export async function buildApp(options: AppOptions) {
     broadcasts,
     logger: app.log,
     viewersPerMediaServer: config.broadcastViewersPerMediaServer,
-    ...(options.broadcastTickMs ? { tickMs: options.broadcastTickMs } : {}),
+    ...options.broadcastTimings,
   });
   app.addHook('onClose', async () => {
     clearInterval(callSweep);

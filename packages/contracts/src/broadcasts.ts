@@ -133,4 +133,6 @@ export const broadcastCloseCodes = {
   notFound: 4404,
   /** The media server went away; reconnect later. */
   mediaLost: 4503,
+  /** (Viewers) the video was offered but never connected (a network that blocks it): try again by hand. */
+  noMedia: 4408,
 } as const;

@@ -14,7 +14,7 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
  * The whole app on a loopback port, without the call sweeper (tests sweep with the manual clock)
  * or heartbeats; with `janusPorts`, a Janus of its own (as main.ts starts one) on that UDP range.
  */
-export async function startCallsApp(options: { janusPorts?: [number, number]; secondJanusPorts?: [number, number]; env?: Record<string, string>; broadcastTickMs?: number } = {}) {
+export async function startCallsApp(options: { janusPorts?: [number, number]; secondJanusPorts?: [number, number]; env?: Record<string, string>; broadcastTimings?: { tickMs?: number; mediaConnectTimeoutMs?: number } } = {}) {
   let media: MediaServers | null = null;
   const dirs: string[] = [];
   if (options.janusPorts) {
@@ -33,7 +33,7 @@ export async function startCallsApp(options: { janusPorts?: [number, number]; se
     callSweepMs: 0,
     media,
     ...(options.env ? { env: options.env } : {}),
-    ...(options.broadcastTickMs ? { broadcastTickMs: options.broadcastTickMs } : {}),
+    ...(options.broadcastTimings ? { broadcastTimings: options.broadcastTimings } : {}),
   });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();

@@ -85,7 +85,7 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
   const live = liveHarness(() => app);
 
   beforeAll(async () => {
-    app = await startCallsApp({ janusPorts: [20850, 20949], broadcastTickMs: 200 });
+    app = await startCallsApp({ janusPorts: [20850, 20949], broadcastTimings: { tickMs: 200, mediaConnectTimeoutMs: 8_000 } });
     ({ t } = app);
     s = await populateSchool(t);
   });
@@ -196,6 +196,33 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
   });
 
+  it('counts a viewer once its media connects, and lets go of one whose media never does', async () => {
+    const broadcast = await create();
+    const adminName = broadcast.speakers[0]!.person.displayName;
+    await live.goOnAir(await live.speaker(s.admin, broadcast.id));
+    // A socket that takes the offer and never connects the media: placed, but not counted.
+    const silent = await live.viewer(broadcast);
+    await next(silent, 'offer', 15_000);
+    const watching = await live.viewer(broadcast);
+    await live.receive(watching, [adminName]);
+    const audience = async () => {
+      await t.services.broadcastLive.flushAudience();
+      const rows = await t.database.db.selectFrom('broadcast_audience').select(['viewers', 'watching']).where('broadcast_id', '=', broadcast.id).execute();
+      return { viewers: rows.reduce((sum, row) => sum + row.viewers, 0), watching: rows.reduce((sum, row) => sum + row.watching, 0) };
+    };
+    await waitFor(async () => (await audience()).watching === 1, { what: 'the viewer whose media connected to count', timeoutMs: 10_000 });
+    expect(await audience()).toEqual({ viewers: 2, watching: 1 });
+    expect((await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers).toBe(1);
+    // After the timeout (8 s here, 30 s by default) the silent socket is let go with «no media»; the other stays.
+    expect((await silent.closed).code).toBe(broadcastCloseCodes.noMedia);
+    expect(watching.isOpen).toBe(true);
+    await waitFor(async () => (await audience()).viewers === 1, { what: 'the silent viewer’s place to be freed', timeoutMs: 5_000 });
+    // The one watching leaves: no longer counted.
+    await live.cleanup();
+    await waitFor(async () => (await audience()).watching === 0, { what: 'a closed viewer to stop counting', timeoutMs: 5_000 });
+    await call(t, s.admin, 'POST', `/api/broadcasts/${broadcast.id}/end`);
+  });
+
   it('stops counting a speaker as on air when the node that had them stopped (their mark went stale); until then viewers get the other speakers', async () => {
     const broadcast = await create();
     const teacherName = broadcast.speakers[1]!.person.displayName;
@@ -257,7 +284,7 @@ describe.skipIf(!binary)('a broadcast beyond one media server (skipped: janus bi
 
   beforeAll(async () => {
     // Two local Janus instances; each serves one viewer before the next goes to the other.
-    app = await startCallsApp({ janusPorts: [20950, 21049], secondJanusPorts: [21050, 21149], env: { BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1' }, broadcastTickMs: 200 });
+    app = await startCallsApp({ janusPorts: [20950, 21049], secondJanusPorts: [21050, 21149], env: { BROADCAST_VIEWERS_PER_MEDIA_SERVER: '1' }, broadcastTimings: { tickMs: 200 } });
     ({ t } = app);
     s = await populateSchool(t);
   });

@@ -33,6 +33,10 @@ type Live = {
   socket: WebSocket;
   /** A viewer's media instance (where it is counted); speakers receive in the origin room. */
   instance: string | null;
+  /** The audience key a viewer is counted as watching under, once its media connected. */
+  watchingOn: string | null;
+  /** When a viewer not watching yet was sent an offer (ms, real time): it is let go if its media does not connect. */
+  offeredAt: number | null;
   /** The room the receiver is in (it is reopened when the broadcast's room there is replaced). */
   roomId: number | null;
   receiver: MediaPeer | null;
@@ -68,6 +72,8 @@ const defaultTickMs = 5_000;
 const heartbeatMs = 30_000;
 /** A room or relay claimed but not made after this long belongs to a node that died: taken over. */
 const claimTimeoutMs = 30_000;
+/** A viewer sent an offer whose media has not connected after this long is let go (`noMedia`). */
+const defaultMediaConnectTimeoutMs = 30_000;
 
 export type BroadcastLive = ReturnType<typeof createBroadcastLive>;
 
@@ -94,12 +100,17 @@ export function createBroadcastLive(deps: {
   /** Viewers one media instance serves before further ones go to another instance. */
   viewersPerMediaServer: number;
   tickMs?: number;
+  /** How long a viewer's media may take to connect after an offer (default 30 s). */
+  mediaConnectTimeoutMs?: number;
 }) {
   const { db, clock, broadcasts } = deps;
   const nodeId = randomUUID();
   const sockets = new Map<string, Set<Live>>();
-  /** Viewers per `${broadcastId}\n${instance}` on this node; written to broadcast_audience. */
-  const audience = new Map<string, number>();
+  /**
+   * Viewers per `${broadcastId}\n${instance}` on this node, written to broadcast_audience: placed
+   * there (the instance's load) and watching (media connected: the count everyone sees).
+   */
+  const audience = new Map<string, { viewers: number; watching: number }>();
   let audienceDirty = false;
   /** Relays this node set up, to stop them when their speaker leaves the air. */
   const relays = new Map<string, MediaRelay>();
@@ -225,9 +236,9 @@ export function createBroadcastLive(deps: {
       .groupBy('instance')
       .execute();
     const counts = new Map(rows.map((row) => [row.instance, Number(row.viewers)]));
-    for (const [key, count] of audience) {
+    for (const [key, { viewers }] of audience) {
       const [id, instance] = key.split('\n') as [string, string];
-      if (id === broadcastId) counts.set(instance, (counts.get(instance) ?? 0) + count);
+      if (id === broadcastId) counts.set(instance, (counts.get(instance) ?? 0) + viewers);
     }
     return counts;
   }
@@ -317,11 +328,33 @@ export function createBroadcastLive(deps: {
 
   // ---- Per socket ----
 
+  function tally(key: string, field: 'viewers' | 'watching', delta: 1 | -1) {
+    const counts = audience.get(key) ?? { viewers: 0, watching: 0 };
+    counts[field] = Math.max(0, counts[field] + delta);
+    audience.set(key, counts);
+    audienceDirty = true;
+  }
+
+  /** A viewer placed on (1) or gone from (-1) its instance: its load. */
   function count(live: Live, delta: 1 | -1) {
     if (live.role !== 'viewer' || live.instance === null) return;
-    const key = `${live.broadcastId}\n${live.instance}`;
-    audience.set(key, Math.max(0, (audience.get(key) ?? 0) + delta));
-    audienceDirty = true;
+    tally(`${live.broadcastId}\n${live.instance}`, 'viewers', delta);
+  }
+
+  /** The viewer's media connected: it counts as watching (where it is placed now, remembered for the decrement). */
+  function startWatching(live: Live) {
+    live.offeredAt = null;
+    if (live.role !== 'viewer' || live.instance === null || live.watchingOn !== null) return;
+    live.watchingOn = `${live.broadcastId}\n${live.instance}`;
+    tally(live.watchingOn, 'watching', 1);
+  }
+
+  /** The viewer's receiving connection went (or the socket): no longer watching. */
+  function stopWatching(live: Live) {
+    live.offeredAt = null;
+    if (live.watchingOn === null) return;
+    tally(live.watchingOn, 'watching', -1);
+    live.watchingOn = null;
   }
 
   /**
@@ -454,8 +487,12 @@ export function createBroadcastLive(deps: {
       live.receiver = peer;
       live.roomId = Number(room.room_id);
       live.received = '';
+      peer.onSubscriberUp(() => {
+        if (live.receiver === peer && !live.closed) startWatching(live);
+      });
       peer.onClosed(() => {
         if (live.receiver !== peer) return;
+        stopWatching(live);
         live.receiver = null;
         live.roomId = null;
         live.received = '';
@@ -469,6 +506,7 @@ export function createBroadcastLive(deps: {
     const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
     const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
     live.offerId += 1;
+    if (live.role === 'viewer' && live.watchingOn === null) live.offeredAt ??= Date.now();
     send(live, { type: 'offer', offerId: live.offerId, sdp: offer.offerSdp, streams });
   }
 
@@ -493,6 +531,7 @@ export function createBroadcastLive(deps: {
 
   /** Closes the device's receiving peer; the device is told (`no-streams`), so the next offer starts a new connection. */
   async function dropReceiver(live: Live) {
+    stopWatching(live);
     const receiver = live.receiver;
     live.receiver = null;
     live.roomId = null;
@@ -775,22 +814,22 @@ export function createBroadcastLive(deps: {
   async function flushAudience() {
     const now = clock.now();
     const touched = new Set<string>();
-    for (const [key, viewers] of audience) {
+    for (const [key, { viewers, watching }] of audience) {
       const [broadcastId, instance] = key.split('\n') as [string, string];
       touched.add(broadcastId);
       await db
         .insertInto('broadcast_audience')
-        .values({ broadcast_id: broadcastId, node_id: nodeId, instance, viewers, seen_at: now })
-        .onConflict((conflict) => conflict.columns(['broadcast_id', 'node_id', 'instance']).doUpdateSet({ viewers, seen_at: now }))
+        .values({ broadcast_id: broadcastId, node_id: nodeId, instance, viewers, watching, seen_at: now })
+        .onConflict((conflict) => conflict.columns(['broadcast_id', 'node_id', 'instance']).doUpdateSet({ viewers, watching, seen_at: now }))
         .execute();
-      if (viewers === 0 && !audienceDirty) audience.delete(key);
+      if (viewers === 0 && watching === 0 && !audienceDirty) audience.delete(key);
     }
     audienceDirty = false;
     for (const broadcastId of touched) {
       await db
         .updateTable('broadcasts')
         .set({
-          peak_viewers: sql`greatest(peak_viewers, (select coalesce(sum(viewers), 0) from broadcast_audience where broadcast_id = ${broadcastId} and seen_at > ${freshSince(clock)}))`,
+          peak_viewers: sql`greatest(peak_viewers, (select coalesce(sum(watching), 0) from broadcast_audience where broadcast_id = ${broadcastId} and seen_at > ${freshSince(clock)}))`,
         })
         .where('id', '=', broadcastId)
         .where('ended_at', 'is', null)
@@ -805,7 +844,16 @@ export function createBroadcastLive(deps: {
     await db.updateTable('broadcast_speakers').set({ on_air_seen_at: clock.now() }).where('connection_id', 'in', ids).where('feed_id', 'is not', null).execute();
   }
 
+  /** Viewers sent an offer whose media did not connect in time are let go: a socket that never takes the media holds no place. */
+  function releaseSilentViewers() {
+    const deadline = Date.now() - (deps.mediaConnectTimeoutMs ?? defaultMediaConnectTimeoutMs);
+    for (const set of sockets.values()) {
+      for (const live of set) if (live.role === 'viewer' && live.watchingOn === null && live.offeredAt !== null && live.offeredAt < deadline) closeLive(live, broadcastCloseCodes.noMedia, 'media did not connect');
+    }
+  }
+
   const tick = async () => {
+    releaseSilentViewers();
     await confirmOnAir();
     await flushAudience();
     for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
@@ -859,6 +907,8 @@ export function createBroadcastLive(deps: {
         publisher: null,
         feedId: null,
         offerId: 0,
+        watchingOn: null,
+        offeredAt: null,
         work: Promise.resolve(),
         closed: false,
         lastState: '',

@@ -83,12 +83,12 @@ export function createBroadcastsService(deps: { db: Kysely<DB>; clock: Clock; bu
   const find = (id: string) => db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst() as Promise<BroadcastRow | undefined>;
   const changed = (broadcastId: string) => deps.bus.publish([{ kind: 'broadcast-changed', broadcastId }]);
 
-  /** Viewers now over every node (fresh audience rows). */
+  /** Viewers watching now (media connected) over every node (fresh audience rows). */
   async function viewersOf(broadcastIds: string[]): Promise<Map<string, number>> {
     if (broadcastIds.length === 0) return new Map();
     const rows = await db
       .selectFrom('broadcast_audience')
-      .select(['broadcast_id', sql<number>`sum(viewers)::int`.as('viewers')])
+      .select(['broadcast_id', sql<number>`sum(watching)::int`.as('viewers')])
       .where('broadcast_id', 'in', broadcastIds)
       .where('seen_at', '>', freshSince(clock))
       .groupBy('broadcast_id')

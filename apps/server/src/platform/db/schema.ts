@@ -394,7 +394,8 @@ export type BroadcastRoomsTable = { broadcast_id: string; instance: string; room
 
 export type BroadcastRelaysTable = { broadcast_id: string; instance: string; source_feed: BigIntColumn; feed_id: BigIntColumn | null; claimed_at: Timestamp };
 
-export type BroadcastAudienceTable = { broadcast_id: string; node_id: string; instance: string; viewers: number; seen_at: Timestamp };
+/** One node's viewers of a broadcast on one media instance: placed there (`viewers`, its load) and with media up (`watching`, the count shown). */
+export type BroadcastAudienceTable = { broadcast_id: string; node_id: string; instance: string; viewers: number; watching: Generated<number>; seen_at: Timestamp };
 
 export type DB = {
   broadcasts: BroadcastsTable;

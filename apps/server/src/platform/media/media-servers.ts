@@ -29,6 +29,11 @@ export type MediaPeer = {
   trickle(target: 'publisher' | 'subscriber', candidate: IceCandidateInit | null): Promise<void>;
   /** Leaves the room, detaches both handles and destroys the Janus session; idempotent. */
   close(): Promise<void>;
+  /**
+   * Called when the subscriber's WebRTC connection is up (ICE and DTLS done: the device can
+   * receive), once per connection; a renegotiation of a connection that is up does not call it again.
+   */
+  onSubscriberUp(listener: () => void): void;
   /** Called once when Janus hangs up this peer, it is kicked, its room is destroyed or the instance is lost. Not after close(). */
   onClosed(listener: (reason: string) => void): void;
   /** This peer's feed id once published. */
@@ -591,7 +596,7 @@ class PeerImpl implements MediaPeer {
   private readonly session: JanodeSession;
   private readonly publisher: VideoRoomHandle;
   private readonly attach: () => Promise<VideoRoomHandle>;
-  private readonly coreEvents: { SESSION_DESTROYED: string; HANDLE_HANGUP: string };
+  private readonly coreEvents: { SESSION_DESTROYED: string; HANDLE_HANGUP: string; HANDLE_WEBRTCUP: string };
   private readonly pluginEvents: Record<string, string>;
   private readonly logger: MediaLogger;
   private readonly forget: () => void;
@@ -602,6 +607,7 @@ class PeerImpl implements MediaPeer {
   private closing = false;
   private reported = false;
   private readonly listeners: Array<(reason: string) => void> = [];
+  private readonly upListeners: Array<() => void> = [];
   feedId: number | undefined;
 
   constructor(
@@ -610,7 +616,7 @@ class PeerImpl implements MediaPeer {
     session: JanodeSession,
     publisher: VideoRoomHandle,
     attach: () => Promise<VideoRoomHandle>,
-    coreEvents: { SESSION_DESTROYED: string; HANDLE_HANGUP: string },
+    coreEvents: { SESSION_DESTROYED: string; HANDLE_HANGUP: string; HANDLE_WEBRTCUP: string },
     pluginEvents: Record<string, string>,
     logger: MediaLogger,
     forget: () => void,
@@ -634,6 +640,11 @@ class PeerImpl implements MediaPeer {
     handle.on(this.coreEvents.HANDLE_HANGUP, ((event: { reason?: string }) => {
       setTimeout(() => this.lost(`${role} hangup${event?.reason ? `: ${event.reason}` : ''}`), 100);
     }) as never);
+    if (role === 'subscriber') {
+      handle.on(this.coreEvents.HANDLE_WEBRTCUP, (() => {
+        for (const listener of this.upListeners) listener();
+      }) as never);
+    }
     const kicked = this.pluginEvents.VIDEOROOM_KICKED;
     if (kicked && role === 'publisher') {
       handle.on(kicked, ((event: { feed?: number }) => {
@@ -667,6 +678,10 @@ class PeerImpl implements MediaPeer {
 
   onClosed(listener: (reason: string) => void) {
     this.listeners.push(listener);
+  }
+
+  onSubscriberUp(listener: () => void) {
+    this.upListeners.push(listener);
   }
 
   private ensureOpen() {

@@ -154,6 +154,22 @@ describe('the public watch page', () => {
     expect(screen.queryByRole('heading', { name: 'Последний звонок 2027' })).toBeNull();
   });
 
+  it('says the video did not connect and tries again only when asked', async () => {
+    serve({ status: 200, body: publicBroadcast() });
+    const { socket } = await openLive();
+    socket.serverClose(broadcastCloseCodes.noMedia);
+    expect(await screen.findByText(/Видео не подключилось/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Включить звук' })).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(watchSockets()).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Попробовать ещё раз' }));
+    await waitFor(() => expect(watchSockets()).toHaveLength(2));
+    watchSockets()[1]!.serverOpen();
+    watchSockets()[1]!.serverSend({ type: 'state', broadcast: publicBroadcast({ viewers: 3 }) });
+    expect(await screen.findByText('Смотрят: 3')).toBeTruthy();
+    expect(screen.queryByText(/Видео не подключилось/)).toBeNull();
+  });
+
   it('reconnects after the media server was lost', async () => {
     serve({ status: 200, body: publicBroadcast() });
     const { socket } = await openLive();

@@ -76,10 +76,14 @@ function Watch() {
   }
 
   const status = end === 'ended' ? 'ended' : broadcast.status;
-  const live = status === 'live';
+  // The video never connected (a network that blocks it): said so, and tried again only when asked.
+  const noMedia = end === 'noMedia';
+  const live = status === 'live' && !noMedia;
   const statusLine =
     status === 'ended'
       ? t('broadcasts.watch.ended')
+      : noMedia
+        ? t('broadcasts.watch.noMedia')
       : status === 'scheduled'
         ? broadcast.scheduledFor
           ? t('broadcasts.watch.startsAt', { when: formatDateTime(new Date(broadcast.scheduledFor), i18n.language) })
@@ -105,6 +109,11 @@ function Watch() {
           {statusLine ?? <span className="badge badge--live">{t('broadcasts.status.live')}</span>}
         </p>
         {live && <p className="watch__viewers">{t('broadcasts.watch.viewers', { count: broadcast.viewers })}</p>}
+        {noMedia && status === 'live' && (
+          <Button variant="primary" onClick={() => setFinalEnd(null)}>
+            {t('broadcasts.watch.retry')}
+          </Button>
+        )}
         {live && (
           <Button variant={soundOn ? 'secondary' : 'primary'} aria-pressed={soundOn} onClick={() => setSoundOn(!soundOn)}>
             <span aria-hidden="true">{soundOn ? '🔊 ' : '🔇 '}</span>

@@ -19,8 +19,8 @@ import { candidateOf } from '../calls/call-session';
 
 export type BroadcastTile = { speaker: string; stream: MediaStream };
 
-/** Why the socket closed for good. */
-export type BroadcastEnd = 'ended' | 'revoked' | 'notFound';
+/** Why the socket closed for good (`noMedia`: the video never connected; the viewer may try again by hand). */
+export type BroadcastEnd = 'ended' | 'revoked' | 'notFound' | 'noMedia';
 
 export type BroadcastSessionState = {
   connection: 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -66,6 +66,7 @@ const finalCloses: Record<number, BroadcastEnd> = {
   [broadcastCloseCodes.ended]: 'ended',
   [broadcastCloseCodes.revoked]: 'revoked',
   [broadcastCloseCodes.notFound]: 'notFound',
+  [broadcastCloseCodes.noMedia]: 'noMedia',
 };
 
 export const initialBroadcastState: BroadcastSessionState = { connection: 'connecting', end: null, broadcast: null, tiles: [], onAir: 'off', localStream: null, micMuted: false, cameraOff: false, problem: null, error: null };

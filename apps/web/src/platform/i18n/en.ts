@@ -972,6 +972,8 @@ export const en: TranslationResource = {
       waiting: 'Nobody is on air right now: the video appears as soon as a speaker goes on air.',
       connecting: 'Connecting to the broadcast…',
       reconnecting: 'Connection lost, reconnecting…',
+      noMedia: 'The video did not connect: this network seems to block video calls. Try again, or connect to another network.',
+      retry: 'Try again',
       soundOn: 'Turn sound on',
       soundOff: 'Turn sound off',
       soundHint: 'Sound is off: the browser turns it on only when you press the button.',
