@@ -180,6 +180,7 @@ export async function buildApp(options: AppOptions) {
     broadcasts,
     logger: app.log,
     viewersPerMediaServer: config.broadcastViewersPerMediaServer,
+    ice: config.ice,
     ...options.broadcastTimings,
   });
   app.addHook('onClose', async () => {
@@ -267,7 +268,7 @@ export async function buildApp(options: AppOptions) {
   registerRosterRoutes(app, { roster });
   registerChatRoutes(app, { chats, messages, reports, chatInvitations });
   registerAttachmentRoutes(app, { db: database.db, uploads });
-  registerCallRoutes(app, { calls, lessons });
+  registerCallRoutes(app, { calls, lessons, ice: config.ice, clock });
   registerBroadcastRoutes(app, {
     db: database.db,
     broadcasts,

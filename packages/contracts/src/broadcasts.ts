@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZIceCandidate } from './calls.ts';
+import { ZIceCandidate, ZIceServer } from './calls.ts';
 import { ZPersonRef } from './school.ts';
 
 // Broadcasts «трансляции», PRODUCT.md §7: a school event (последний звонок, a concert, a
@@ -107,6 +107,8 @@ export type TBroadcastStream = z.infer<typeof ZBroadcastStream>;
 
 export const ZBroadcastServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
+  /** The STUN and TURN servers for this device's connections (with TURN credentials); sent first on connect. */
+  z.object({ type: z.literal('ice-servers'), iceServers: z.array(ZIceServer) }),
   /** The broadcast as the socket may see it; sent on connect and whenever it changes (viewer count every few seconds). */
   z.object({ type: z.literal('state'), broadcast: ZPublicBroadcast }),
   /**

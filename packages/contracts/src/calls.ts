@@ -150,6 +150,17 @@ export const ZListLessonsResponse = z.object({ lessons: z.array(ZLesson) }).meta
 export const ZListCallsResponse = z.object({ calls: z.array(ZCall) }).meta({ id: 'ListCallsResponse' });
 export type TListCallsResponse = z.infer<typeof ZListCallsResponse>;
 
+/**
+ * A STUN or TURN server for a browser's RTCPeerConnection `iceServers`. TURN servers carry
+ * short-lived credentials (they let a browser on a network that blocks UDP reach the media).
+ */
+export const ZIceServer = z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() }).meta({ id: 'IceServer' });
+export type TIceServer = z.infer<typeof ZIceServer>;
+
+/** The ICE servers configured for this installation (empty: host candidates only); `expiresAt` is when TURN credentials stop working. */
+export const ZIceServersResponse = z.object({ iceServers: z.array(ZIceServer), expiresAt: z.iso.datetime().nullable() }).meta({ id: 'IceServersResponse' });
+export type TIceServersResponse = z.infer<typeof ZIceServersResponse>;
+
 /** How long a call rings before it counts as missed. */
 export const callRingSeconds = 45;
 

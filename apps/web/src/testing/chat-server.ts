@@ -5,7 +5,8 @@ import { routes, schoolWithRoles, signedInTo } from './school-fixtures';
 
 /**
  * A fake chats server for the web tests: the list, each chat and its history (pages by
- * beforeSeq/afterSeq, with the posts the person confirmed); `extra` answers first.
+ * beforeSeq/afterSeq, with the posts the person confirmed) and the calls' ICE servers (none);
+ * `extra` answers first.
  */
 export function chatServer(chats: TChat[], histories: Record<string, TMessage[]>, extra?: FakeRoute, roles: TRole[] = ['teacher'], acknowledged: string[] = []) {
   return stubFetch(
@@ -26,6 +27,8 @@ export function chatServer(chats: TChat[], histories: Record<string, TMessage[]>
         return page(all.filter((item) => item.seq < before).reverse());
       }
       if (method === 'POST' && /\/(read|typing)$/.test(url)) return { status: 204 };
+      // No STUN/TURN configured: calls connect with host candidates only.
+      if (method === 'GET' && url === '/api/media/ice-servers') return { status: 200, body: { iceServers: [], expiresAt: null } };
       return undefined;
     }),
   );

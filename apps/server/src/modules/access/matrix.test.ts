@@ -282,6 +282,7 @@ const matrix: Record<string, Entry> = {
   'POST /api/chats/:chatId/typing': { request: (f) => ({ url: `/api/chats/${f.chatId}/typing` }), expect: chatMembers(204) },
   // Calls (issue 6): one-to-one in the direct chat; group calls need the media server (calls.test.ts, media tests).
   'GET /api/calls': { request: () => ({ url: '/api/calls' }), expect: signedIn(200) },
+  'GET /api/media/ice-servers': { request: () => ({ url: '/api/media/ice-servers' }), expect: signedIn(200) },
   'POST /api/chats/:chatId/calls': {
     request: async (f) => {
       await f.endCalls();

@@ -10,9 +10,10 @@ import {
 import { sql, type Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
 import type { Clock } from '../../platform/clock.ts';
+import type { IceConfig } from '../../platform/config/index.ts';
 import { transaction, type DB } from '../../platform/db/index.ts';
 import type { LocalizedText } from '../../platform/http/index.ts';
-import { feedIsGone, MediaUnavailableError, roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
+import { feedIsGone, iceServersFor, MediaUnavailableError, roomIsGone, type MediaPeer, type MediaRelay, type MediaRoomRef, type MediaServers } from '../../platform/media/index.ts';
 import type { BusMessage, EventBus } from '../../platform/realtime/index.ts';
 import { staffRoles } from '../access/index.ts';
 import { freshSince, maxSpeakers, statusOf, type BroadcastRow, type BroadcastsService } from './broadcasts.service.ts';
@@ -99,6 +100,8 @@ export function createBroadcastLive(deps: {
   logger: Logger;
   /** Viewers one media instance serves before further ones go to another instance. */
   viewersPerMediaServer: number;
+  /** STUN/TURN servers handed to every device on connect. */
+  ice: IceConfig;
   tickMs?: number;
   /** How long a viewer's media may take to connect after an offer (default 30 s). */
   mediaConnectTimeoutMs?: number;
@@ -920,6 +923,8 @@ export function createBroadcastLive(deps: {
       let set = sockets.get(who.broadcastId);
       if (!set) sockets.set(who.broadcastId, (set = new Set()));
       set.add(live);
+      // First, the STUN/TURN servers the device's connections use (TURN credentials named after the speaker, or the broadcast's viewers).
+      send(live, { type: 'ice-servers', iceServers: iceServersFor(deps.ice, who.userId ?? `viewer-${who.broadcastId}`, clock.now()).iceServers });
       socket.on('pong', () => {
         live.alive = true;
       });

@@ -1,6 +1,7 @@
 import {
   ZCall,
   ZCreateLessonRequest,
+  ZIceServersResponse,
   ZJoinCallRequest,
   ZLesson,
   ZListCallsResponse,
@@ -13,6 +14,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import type { IceConfig } from '../../platform/config/index.ts';
+import { iceServersFor } from '../../platform/media/index.ts';
+import { requireSignedIn } from '../access/index.ts';
 import type { CallsService } from './calls.service.ts';
 import type { LessonsService } from './lessons.service.ts';
 
@@ -25,10 +30,16 @@ const ZClassParams = z.object({ classId: z.uuid() }).strict();
 const ZLessonParams = z.object({ lessonId: z.uuid() }).strict();
 
 /** Calls from chats (issue 6; docs/subsystems/calls.md). Media negotiation is over the WebSocket (signalling.ts). */
-export function registerCallRoutes(app: FastifyInstance, deps: { calls: CallsService; lessons: LessonsService }) {
+export function registerCallRoutes(app: FastifyInstance, deps: { calls: CallsService; lessons: LessonsService; ice: IceConfig; clock: Clock }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { calls, lessons } = deps;
   const tags = ['calls'];
+
+  r.get(
+    '/api/media/ice-servers',
+    { schema: { summary: 'STUN and TURN servers for this device’s calls, with short-lived TURN credentials (empty without them: host candidates only)', tags, querystring: noQuery, response: { 200: ZIceServersResponse } } },
+    async (request) => iceServersFor(deps.ice, requireSignedIn(request.identity).userId, deps.clock.now()),
+  );
 
   r.get('/api/calls', { schema: { summary: 'Calls in progress in the signed-in person’s chats', tags, querystring: noQuery, response: { 200: ZListCallsResponse } } }, async (request) => ({
     calls: await calls.list(request.identity),

@@ -40,7 +40,23 @@ describe('loadConfig', () => {
       janus: { urls: [], apiSecret: undefined, autostart: true, publicIp: undefined },
       broadcastViewersPerMediaServer: 200,
       broadcastWatchPerMinute: 600,
+      ice: { stunUrls: [], turn: undefined },
     });
+  });
+
+  it('reads STUN and TURN servers for browsers, and refuses a TURN server without its secret or URLs that are not stun:/turn:', () => {
+    const secret = 'a-long-shared-secret-42';
+    expect(loadConfig({ TURN_URLS: 'turn:turn.school.example:3478?transport=udp, turns:turn.school.example:443?transport=tcp', TURN_SECRET: secret, STUN_URLS: 'stun:stun.school.example' }).ice).toEqual({
+      stunUrls: ['stun:stun.school.example'],
+      turn: { urls: ['turn:turn.school.example:3478?transport=udp', 'turns:turn.school.example:443?transport=tcp'], secret, ttlSeconds: 86_400 },
+    });
+    expect(loadConfig({ TURN_URLS: 'turn:192.0.2.10', TURN_SECRET: secret, TURN_TTL_SECONDS: '600' }).ice.turn?.ttlSeconds).toBe(600);
+    expect(problemsOf({ TURN_URLS: 'turn:turn.school.example' })).toEqual(['TURN_SECRET: required when TURN_URLS is set (the static-auth-secret of the TURN server)']);
+    expect(problemsOf({ TURN_SECRET: secret })).toEqual([expect.stringMatching(/^TURN_URLS: not set/)]);
+    expect(problemsOf({ TURN_URLS: 'https://turn.school.example', TURN_SECRET: secret })).toEqual([expect.stringMatching(/^TURN_URLS="https:\/\/turn.school.example": must be one or more turn: or turns: URLs/)]);
+    expect(problemsOf({ TURN_URLS: 'turn:turn.school.example', TURN_SECRET: 'short' })).toEqual([expect.stringMatching(/^TURN_SECRET="short": must be at least 16 characters/)]);
+    expect(problemsOf({ STUN_URLS: 'turn:turn.school.example' })).toEqual([expect.stringMatching(/^STUN_URLS=.*stun:/)]);
+    expect(problemsOf({ TURN_URLS: 'turn:t.example', TURN_SECRET: secret, TURN_TTL_SECONDS: '5' })).toEqual([expect.stringMatching(/^TURN_TTL_SECONDS="5": must be at least 60/)]);
   });
 
   it('reads how many broadcast viewers one media server serves, and refuses what is not a positive whole number', () => {

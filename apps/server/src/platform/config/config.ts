@@ -14,6 +14,17 @@ const ZUrl = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+/** Comma-separated ICE server URIs (RFC 7064/7065: `turn:host:port?transport=tcp`) of the given schemes. */
+const iceUrls = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => value.split(',').every((url) => new RegExp(`^(${schemes.join('|')}):[^\\s,/?]+(\\?transport=(udp|tcp))?$`).test(url.trim())),
+      `must be one or more ${schemes.map((scheme) => `${scheme}:`).join(' or ')} URLs (host[:port][?transport=udp|tcp]), separated by commas`,
+    )
+    .transform((value) => value.split(',').map((url) => url.trim()));
+
 const ZConfigEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -64,7 +75,22 @@ const ZConfigEnv = z.object({
   BROADCAST_VIEWERS_PER_MEDIA_SERVER: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(200),
   // Watch-link look-ups and viewer sockets per client address per minute (a school behind one NAT address).
   BROADCAST_WATCH_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive').default(600),
+  // Browsers on networks that block UDP (many school networks) reach the media server through a
+  // TURN server (coturn with `use-auth-secret`): its turn:/turns: URLs, the secret shared with it
+  // (`static-auth-secret`), and how long the credentials Parta hands out stay valid. STUN_URLS:
+  // optional stun: servers (a browser behind NAT learns its public address from them).
+  TURN_URLS: iceUrls(['turn', 'turns']).optional(),
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_TTL_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(60, 'must be at least 60').max(604_800, 'must be at most 604800 (a week)').default(86_400),
+  STUN_URLS: iceUrls(['stun', 'stuns']).optional(),
 });
+
+/** TURN_URLS without TURN_SECRET (or the other way round) hands browsers servers they cannot use. */
+function turnProblems(env: Record<string, string | undefined>): string[] {
+  if (env.TURN_URLS !== undefined && env.TURN_SECRET === undefined) return ['TURN_SECRET: required when TURN_URLS is set (the static-auth-secret of the TURN server)'];
+  if (env.TURN_SECRET !== undefined && env.TURN_URLS === undefined) return ['TURN_URLS: not set, but TURN_SECRET is; set the TURN server’s turn: URLs, or unset TURN_SECRET'];
+  return [];
+}
 
 const s3Variables = ['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PREFIX'] as const;
 
@@ -112,6 +138,14 @@ export type Config = {
   broadcastViewersPerMediaServer: number;
   /** Watch-link look-ups and viewer sockets one client address may open per minute. */
   broadcastWatchPerMinute: number;
+  /** STUN and TURN servers handed to browsers (RTCPeerConnection iceServers); see docs/subsystems/media.md. */
+  ice: IceConfig;
+};
+
+export type IceConfig = {
+  stunUrls: string[];
+  /** Undefined without a TURN server. */
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | undefined;
 };
 
 export type S3Config = {
@@ -147,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
     }),
     ...s3Problems(cleaned),
+    ...turnProblems(cleaned),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -190,5 +225,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     broadcastViewersPerMediaServer: e.BROADCAST_VIEWERS_PER_MEDIA_SERVER,
     broadcastWatchPerMinute: e.BROADCAST_WATCH_PER_MINUTE,
+    ice: {
+      stunUrls: e.STUN_URLS ?? [],
+      turn: e.TURN_URLS && e.TURN_SECRET ? { urls: e.TURN_URLS, secret: e.TURN_SECRET, ttlSeconds: e.TURN_TTL_SECONDS } : undefined,
+    },
   };
 }

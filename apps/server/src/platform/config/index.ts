@@ -1,1 +1,1 @@
-export { loadConfig, ConfigError, type Config } from './config.ts';
+export { loadConfig, ConfigError, type Config, type IceConfig } from './config.ts';

@@ -17,3 +17,4 @@ export {
   type SubscriptionOffer,
 } from './media-servers.ts';
 export { findJanusBinary, startLocalJanus, writeJanusConfig, type LocalJanus, type LocalJanusOptions } from './local-janus.ts';
+export { iceServersFor } from './ice-servers.ts';

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { TBroadcast, TMember, TRole } from '@parta/contracts';
+import { broadcastCloseCodes, type TBroadcast, type TMember, type TRole } from '@parta/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setUpAppTests } from '../../testing/app-test-setup';
@@ -11,7 +11,7 @@ import { FakeMediaStream, FakePeerConnection, FakeTrack, stubWebRtc } from './te
 
 // Broadcasts in the signed-in app: the school's list, «Новая трансляция» (who may, what is
 // checked, what is sent), a broadcast's page for its organizer (start, end, the watch link) and
-// a speaker's studio (going on air over the studio socket). The public page: WatchPage.test.tsx.
+// a speaker's studio (going on air over the studio socket, and again after a reconnect). The public page: WatchPage.test.tsx.
 
 setUpAppTests();
 beforeEach(() => stubWebRtc());
@@ -266,5 +266,44 @@ describe('broadcasts in the web app', () => {
     expect(await within(studio).findByText('Вы не в эфире')).toBeTruthy();
     // Still receiving the others.
     expect(within(studio).getAllByTestId('broadcast-tile')).toHaveLength(1);
+  });
+
+  it('puts a speaker back on air after the studio socket reconnects, through the new connection’s ICE servers once they came', async () => {
+    server(['teacher'], ({ method, url }) => (method === 'GET' && url === `/api/broadcasts/${broadcastId}` ? { status: 200, body: broadcast({ status: 'live', canManage: false }) } : undefined));
+    const camera = new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
+    Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia: vi.fn(async () => camera) }, configurable: true });
+    const turn = (username: string) => [{ urls: ['stun:stun.example.test:3478'] }, { urls: ['turn:turn.example.test:3478?transport=udp'], username, credential: 'c' }];
+    const studioSockets = () => FakeWebSocket.instances.filter((socket) => socket.url.endsWith(`/api/broadcasts/${broadcastId}/live`));
+    renderApp(`/broadcasts/${broadcastId}`);
+    const studio = await screen.findByRole('region', { name: 'Студия' });
+    await waitFor(() => expect(studioSockets()).toHaveLength(1));
+    const socket = studioSockets()[0]!;
+    socket.serverOpen();
+    socket.serverSend({ type: 'ice-servers', iceServers: turn('first') });
+    const goOnAir = within(studio).getByRole('button', { name: 'Выйти в эфир' }) as HTMLButtonElement;
+    await waitFor(() => expect(goOnAir.disabled).toBe(false));
+    fireEvent.click(goOnAir);
+    await waitFor(() => expect(socket.sent).toContainEqual({ type: 'publish', sdp: 'offer of audio,video' }));
+    const first = FakePeerConnection.instances[0]!;
+    expect(first.configuration).toEqual({ iceServers: turn('first') });
+    socket.serverSend({ type: 'answer', sdp: 'janus answer' });
+    expect(await within(studio).findByText('Вы в эфире')).toBeTruthy();
+
+    // The media server went away: a new socket, and on air again once it said which servers to use.
+    socket.serverClose(broadcastCloseCodes.mediaLost);
+    expect(first.isClosed).toBe(true);
+    await waitFor(() => expect(studioSockets()).toHaveLength(2), { timeout: 3_000 });
+    const again = studioSockets()[1]!;
+    again.serverOpen();
+    expect(again.sent).toEqual([]);
+    again.serverSend({ type: 'ice-servers', iceServers: turn('second') });
+    await waitFor(() => expect(again.sent).toContainEqual({ type: 'publish', sdp: 'offer of audio,video' }));
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    expect(FakePeerConnection.instances[1]!.configuration).toEqual({ iceServers: turn('second') });
+    // Later messages do not publish once more.
+    again.serverSend({ type: 'state', broadcast: { title: 'Последний звонок', description: '', organizationName: 'Школа', scheduledFor: null, status: 'live', startedAt: '2027-05-25T07:00:00.000Z', endedAt: null, viewers: 1, speakers: [] } });
+    again.serverSend({ type: 'answer', sdp: 'janus answer' });
+    expect(await within(studio).findByText('Вы в эфире')).toBeTruthy();
+    expect(again.sent.filter((message) => (message as { type: string }).type === 'publish')).toHaveLength(1);
   });
 });

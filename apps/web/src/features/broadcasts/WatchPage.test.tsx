@@ -8,8 +8,8 @@ import { renderApp, stubFetch } from '../../testing/render-app';
 import { FakePeerConnection, stubWebRtc, subscriptionSdp } from './testing/fake-webrtc';
 
 // The public watch page, signed out: a wrong link, a planned broadcast, and a live one over its
-// socket (state, the media server's offer answered, tiles per speaker, sound on by a click), and
-// how it ends or is cut off. (Real media is tested in Chromium: e2e/.)
+// socket (the ICE servers it gives, state, the media server's offer answered, tiles per speaker,
+// sound on by a click), and how it ends or is cut off. (Real media is tested in Chromium: e2e/.)
 
 setUpAppTests();
 beforeEach(() => stubWebRtc());
@@ -46,6 +46,9 @@ function serve(answer: { status: number; body?: unknown }) {
   });
 }
 
+/** The STUN/TURN servers a watch socket gives first, TURN credentials `username`/`credential`. */
+const turnServers = (username = 'u', credential = 'c') => [{ urls: ['turn:turn.example.test:3478?transport=udp'], username, credential }];
+
 const watchSockets = () => FakeWebSocket.instances.filter((socket) => socket.url.endsWith(socketPath));
 
 async function openLive() {
@@ -77,10 +80,12 @@ describe('the public watch page', () => {
     expect(FakeWebSocket.instances).toHaveLength(0);
   });
 
-  it('while live: shows the state, answers the media server’s offer, a tile per speaker, and sound only after a click', async () => {
+  it('while live: shows the state, answers the media server’s offer through the socket’s ICE servers, a tile per speaker, and sound only after a click', async () => {
     serve({ status: 200, body: publicBroadcast() });
     const { socket } = await openLive();
     expect(screen.getByText('Смотрят: 3')).toBeTruthy();
+    // First, as the server does: the STUN/TURN servers for this connection.
+    socket.serverSend({ type: 'ice-servers', iceServers: turnServers() });
     socket.serverSend({ type: 'state', broadcast: publicBroadcast({ viewers: 7 }) });
     expect(await screen.findByText('Смотрят: 7')).toBeTruthy();
     expect(screen.getByRole('status').textContent).toContain('Сейчас никто не в эфире');
@@ -101,6 +106,7 @@ describe('the public watch page', () => {
     await waitFor(() => expect(socket.sent).toContainEqual({ type: 'answer', offerId: 7, sdp: 'answer to 0,1,2,3' }));
     const pc = FakePeerConnection.instances[0]!;
     expect(FakePeerConnection.instances).toHaveLength(1);
+    expect(pc.configuration).toEqual({ iceServers: [{ urls: ['turn:turn.example.test:3478?transport=udp'], username: 'u', credential: 'c' }] });
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: subscriptionSdp(lines) });
     // The receiving connection is there for the end-to-end tests to read its stats.
     expect(window.__partaBroadcastPeer).toBe(pc);
@@ -170,14 +176,20 @@ describe('the public watch page', () => {
     expect(screen.queryByText(/Видео не подключилось/)).toBeNull();
   });
 
-  it('reconnects after the media server was lost', async () => {
+  it('reconnects after the media server was lost, receiving through the new connection’s ICE servers', async () => {
     serve({ status: 200, body: publicBroadcast() });
     const { socket } = await openLive();
+    socket.serverSend({ type: 'ice-servers', iceServers: turnServers('before') });
     socket.serverClose(broadcastCloseCodes.mediaLost);
     expect(await screen.findByText('Связь прервалась, переподключаемся…')).toBeTruthy();
     await waitFor(() => expect(watchSockets()).toHaveLength(2), { timeout: 3_000 });
-    watchSockets()[1]!.serverOpen();
-    watchSockets()[1]!.serverSend({ type: 'state', broadcast: publicBroadcast({ viewers: 9 }) });
+    const again = watchSockets()[1]!;
+    again.serverOpen();
+    again.serverSend({ type: 'ice-servers', iceServers: turnServers('after', 'fresh') });
+    again.serverSend({ type: 'state', broadcast: publicBroadcast({ viewers: 9 }) });
     expect(await screen.findByText('Смотрят: 9')).toBeTruthy();
+    again.serverSend({ type: 'offer', offerId: 1, sdp: subscriptionSdp([{ kind: 'video', mid: '0' }]), streams: [{ mid: '0', type: 'video', speaker: 'Анна Смирнова' }] });
+    await waitFor(() => expect(again.sent).toContainEqual({ type: 'answer', offerId: 1, sdp: 'answer to 0' }));
+    expect(FakePeerConnection.instances.map((pc) => pc.configuration)).toEqual([{ iceServers: turnServers('after', 'fresh') }]);
   });
 });

@@ -13,6 +13,9 @@ import { candidateOf } from '../calls/call-session';
  *   `no-streams` drops it.
  * - Publishing (speakers): a separate, send-only RTCPeerConnection; its offer goes as `publish`,
  *   the media server's `answer` comes back.
+ * - The STUN/TURN servers for both connections come from the socket (`ice-servers`, its first
+ *   message, with TURN credentials of its own); a speaker on air publishes again after a reconnect
+ *   once they have come.
  * - The socket reconnects with backoff, except when the broadcast ended, the link was revoked or
  *   nothing is found under it: those are final and said to the person.
  */
@@ -96,6 +99,12 @@ export class BroadcastSession {
   /** ICE candidates wait until their connection's offer or answer has been sent. */
   private readonly pendingCandidates = { publisher: [] as (TIceCandidate | null)[], subscriber: [] as (TIceCandidate | null)[] };
   private readonly described = { publisher: false, subscriber: false };
+  /** The STUN/TURN servers this socket connection gave (its first message); none until then. */
+  private iceServers: RTCIceServer[] = [];
+  /** No message has come on this socket connection yet. */
+  private awaitingFirstMessage = false;
+  /** The socket connection (generation) the publishing connection was made for, with the socket open (-1: made while it was down). */
+  private pubGeneration = -1;
 
   constructor(deps: BroadcastSessionDeps) {
     this.deps = deps;
@@ -122,12 +131,13 @@ export class BroadcastSession {
   private connect() {
     this.reconnectTimer = null;
     this.generation += 1;
+    this.iceServers = [];
+    this.awaitingFirstMessage = true;
     const socket = this.deps.createSocket(this.deps.url);
     this.socket = socket;
     socket.onopen = () => {
       this.set({ connection: 'open' });
       this.pingTimer = setInterval(() => this.send({ type: 'ping' }), pingIntervalMs);
-      if (this.wantsAir && this.localStream) void this.publish();
     };
     socket.onmessage = (event: MessageEvent) => {
       if (typeof event.data === 'string') this.handleMessage(event.data);
@@ -151,6 +161,9 @@ export class BroadcastSession {
       return;
     }
     switch (parsed.type) {
+      case 'ice-servers':
+        this.iceServers = parsed.iceServers;
+        break;
       case 'state':
         // The server took this connection: the next drop starts the backoff afresh.
         this.attempt = 0;
@@ -173,6 +186,12 @@ export class BroadcastSession {
         break;
       case 'pong':
         break;
+    }
+    if (this.awaitingFirstMessage) {
+      this.awaitingFirstMessage = false;
+      // The first message (the ICE servers; from a server without them, the state): a speaker who
+      // was on air, or pressed «Выйти в эфир» while the socket was down, publishes now, through them.
+      if (this.wantsAir && this.localStream && this.pubGeneration !== this.generation) void this.publish();
     }
   }
 
@@ -217,7 +236,7 @@ export class BroadcastSession {
   }
 
   private newReceiver() {
-    const pc = this.deps.createPeerConnection({ iceServers: [] });
+    const pc = this.deps.createPeerConnection({ iceServers: this.iceServers });
     this.sub = pc;
     this.described.subscriber = false;
     this.pendingCandidates.subscriber = [];
@@ -312,8 +331,9 @@ export class BroadcastSession {
     const stream = this.localStream;
     if (!stream) return;
     this.pub?.close();
-    const pc = this.deps.createPeerConnection({ iceServers: [] });
+    const pc = this.deps.createPeerConnection({ iceServers: this.iceServers });
     this.pub = pc;
+    this.pubGeneration = this.socket?.readyState === socketOpen ? this.generation : -1;
     this.described.publisher = false;
     this.pendingCandidates.publisher = [];
     for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });

@@ -7,7 +7,7 @@ import { useMe } from '../../platform/session/use-me';
 import { describeCallError } from './call-errors';
 import { CallSession } from './call-session';
 import { CallWindow } from './CallWindow';
-import { declineCall, endCall, fetchLiveCalls, joinCall, leaveCall, liveCallsQueryKey, startCall, updateCallMedia } from './calls-api';
+import { declineCall, endCall, fetchIceServers, fetchLiveCalls, joinCall, leaveCall, liveCallsQueryKey, startCall, updateCallMedia } from './calls-api';
 import { startLesson as startLessonCall } from './lessons-api';
 import { IncomingCall } from './IncomingCall';
 
@@ -93,6 +93,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         getUserMedia: (constraints) => navigator.mediaDevices.getUserMedia(constraints),
         getDisplayMedia: () => navigator.mediaDevices.getDisplayMedia({ video: true }),
         createPeerConnection: (configuration) => new RTCPeerConnection(configuration),
+        getIceServers: (signal) => fetchIceServers(signal),
         onMediaChange: (media) => void updateCallMedia(call.id, media).catch(() => undefined),
         log: (message, detail) => console.warn(message, detail ?? ''),
       });

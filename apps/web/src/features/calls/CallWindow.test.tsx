@@ -6,12 +6,12 @@ import { anna, chat, eventFrame, ivan, me, message, stubLayout } from '../../tes
 import { chatServer } from '../../testing/chat-server';
 import { setUpAppTests } from '../../testing/app-test-setup';
 import { FakeWebSocket } from '../../testing/fake-websocket';
-import { renderApp, testMe } from '../../testing/render-app';
+import { renderApp, testMe, type FakeAnswer } from '../../testing/render-app';
 import { FakeMediaStream as SharedFakeMediaStream } from '../../testing/fake-media-stream';
 
-// The call window in a group call, with the media faked (jsdom has no WebRTC): the call's chat
-// beside the video, screen sharing (its PATCH, the presentation layout) and who is speaking (from
-// the connections' audio levels). Real media is tested in Chromium: e2e/tests/chats.spec.ts.
+// The call window in a group call, with the media faked (jsdom has no WebRTC): the ICE servers
+// its connections use, the call's chat beside the video, screen sharing (its PATCH, the
+// presentation layout) and who is speaking (from the connections' audio levels). Real media is tested in Chromium: e2e/tests/chats.spec.ts.
 
 setUpAppTests();
 
@@ -36,8 +36,12 @@ class FakeMediaStream extends SharedFakeMediaStream<FakeTrack> {}
 
 /** What every connection's getStats reports now: the test changes it to make people speak. */
 let stats: Array<Record<string, unknown>> = [];
+/** Every connection made, in order (publishing first, then subscribing). */
+let connections: FakePeerConnection[] = [];
 
 class FakePeerConnection {
+  /** What it was made with (the ICE servers). */
+  readonly configuration: RTCConfiguration;
   onicecandidate: unknown = null;
   ontrack: unknown = null;
   onconnectionstatechange: unknown = null;
@@ -47,6 +51,10 @@ class FakePeerConnection {
   localDescription: { type: string; sdp: string } | null = null;
   remoteDescription: { type: string; sdp: string } | null = null;
   private readonly senders: Array<{ track: FakeTrack | null; replaceTrack: (track: FakeTrack) => Promise<void> }> = [];
+  constructor(configuration: RTCConfiguration) {
+    this.configuration = configuration;
+    connections.push(this);
+  }
   addTransceiver(track: FakeTrack | string) {
     if (typeof track !== 'string') this.addTrack(track);
     return {};
@@ -90,6 +98,7 @@ beforeEach(() => {
   stubLayout();
   window.sessionStorage.setItem(`parta.realtime.lastSeq.${testMe.id}`, '10');
   stats = [];
+  connections = [];
   displayTrack = null;
   vi.stubGlobal('MediaStream', FakeMediaStream);
   vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
@@ -146,10 +155,12 @@ const joined = () => groupCall({ state: 'joined', connectionId });
 
 /**
  * Renders «Чаты», rings this person into the group call and answers it: the call window is open.
- * `history` is the chat's history as the server has it (the test may add to it).
+ * `history` is the chat's history as the server has it (the test may add to it); `iceServers`
+ * answers GET /api/media/ice-servers (by default: none).
  */
-async function joinGroupCall(history: TMessage[] = []) {
+async function joinGroupCall(history: TMessage[] = [], { iceServers }: { iceServers?: FakeAnswer } = {}) {
   const calls = chatServer([group], { [group.id]: history }, ({ method, url, body }) => {
+    if (method === 'GET' && url === '/api/media/ice-servers' && iceServers) return iceServers;
     if (method === 'GET' && url === '/api/calls') return { status: 200, body: { calls: [groupCall({ state: 'invited' })] } };
     if (method === 'POST' && url === `/api/calls/${callId}/join`) return { status: 200, body: joined() };
     if (method === 'POST' && url === `/api/calls/${callId}/leave`) return { status: 200, body: { ...joined(), status: 'ended' } };
@@ -180,7 +191,46 @@ function tileOf(window: HTMLElement, name: string): HTMLElement {
   return within(window).getByLabelText(name, { selector: 'video' }).closest<HTMLElement>('.call-tile')!;
 }
 
+/** The media server's offer of Анна's and Иван's feeds: which m-line carries whose. */
+function offerFeeds(socket: FakeWebSocket) {
+  socket.serverSend({
+    type: 'signal',
+    name: 'media.offer',
+    data: {
+      callId,
+      sdp: 'v=0',
+      streams: [
+        { mid: '0', feedId: 1, type: 'audio' },
+        { mid: '1', feedId: 1, type: 'video' },
+        { mid: '2', feedId: 2, type: 'audio' },
+        { mid: '3', feedId: 2, type: 'video' },
+      ],
+    },
+  });
+}
+
 describe('the call window', () => {
+  it('connects through the STUN and TURN servers the server hands out, asked for once', async () => {
+    const iceServers = [{ urls: ['stun:stun.example.test:3478'] }, { urls: ['turn:turn.example.test:3478?transport=udp'], username: '1767261600:me', credential: 'c2VjcmV0' }];
+    const { calls, socket } = await joinGroupCall([], { iceServers: { status: 200, body: { iceServers, expiresAt: '2099-01-01T00:00:00.000Z' } } });
+    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers }]);
+    // The subscribing connection too.
+    offerFeeds(socket);
+    await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
+    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers }, { iceServers }]);
+    expect(calls.filter((request) => request.url === '/api/media/ice-servers')).toHaveLength(1);
+  });
+
+  it('still connects, with host candidates only, when the ICE servers cannot be had', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { socket } = await joinGroupCall([], { iceServers: { status: 500, body: { error: { code: 'internal', message: 'Ошибка сервера' } } } });
+    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }]);
+    offerFeeds(socket);
+    await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
+    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }, { iceServers: [] }]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('could not get the ICE servers'), expect.anything());
+  });
+
   it('opens the call’s chat beside the video: its messages, a message sent from there, and a count of those that came while it was closed', async () => {
     const history = [message(group, { seq: 1, text: 'Откройте учебник на странице 42' })];
     const { calls, socket, window } = await joinGroupCall(history);
@@ -278,21 +328,7 @@ describe('the call window', () => {
 
   it('outlines whoever speaks, from the audio levels of the feeds and of the own microphone, without flickering between words', async () => {
     const { socket, window } = await joinGroupCall();
-    // The media server's offer: which m-line carries whose feed.
-    socket.serverSend({
-      type: 'signal',
-      name: 'media.offer',
-      data: {
-        callId,
-        sdp: 'v=0',
-        streams: [
-          { mid: '0', feedId: 1, type: 'audio' },
-          { mid: '1', feedId: 1, type: 'video' },
-          { mid: '2', feedId: 2, type: 'audio' },
-          { mid: '3', feedId: 2, type: 'video' },
-        ],
-      },
-    });
+    offerFeeds(socket);
     await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
     const levels = (own: number, ofAnna: number, ofIvan: number) => {
       stats = [

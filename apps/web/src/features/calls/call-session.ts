@@ -52,6 +52,12 @@ export type CallSessionDeps = {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   getDisplayMedia?(): Promise<MediaStream>;
   createPeerConnection(configuration: RTCConfiguration): RTCPeerConnection;
+  /**
+   * The STUN/TURN servers for this device's connections (GET /api/media/ice-servers): asked for
+   * when the session starts and again for a new connection once their TURN credentials have
+   * expired. Without it (tests) there are none: host candidates only.
+   */
+  getIceServers?(signal: AbortSignal): Promise<IceServers>;
   /** The person's media state changed on this device: the server tells everyone (PATCH /api/calls/:id/me). */
   onMediaChange(media: TUpdateCallMediaRequest): void;
   /**
@@ -61,6 +67,19 @@ export type CallSessionDeps = {
   readAudioLevels?(): Promise<AudioLevels>;
   log?(message: string, detail?: unknown): void;
 };
+
+/** The ICE servers as the server hands them out; `expiresAt` (ISO) is when the TURN credentials stop working, null if never. */
+export type IceServers = { iceServers: RTCIceServer[]; expiresAt: string | null };
+
+/** How long the ICE servers are waited for; then (or when asking fails) the connection is made without new ones. */
+export const iceServersTimeoutMs = 5_000;
+/** ICE servers are asked for again this long before their credentials expire (a connection takes a moment to set up). */
+const iceServersExpiryMarginMs = 30_000;
+/**
+ * …but not sooner than this after the last time: credentials that look expired right away (this
+ * device's clock is ahead of the server's) or a failed request are not asked about again and again.
+ */
+const iceServersRefetchMs = 30_000;
 
 const emptyState: CallSessionState = { status: 'starting', localStream: null, remote: [], micMuted: false, mutedByHost: false, cameraOff: false, screenSharing: false, screenStream: null, speaking: [], dominantSpeaker: null, quality: 'unknown', problem: null };
 
@@ -97,6 +116,12 @@ export class CallSession {
   private readonly speakers: SpeakerDetector;
   private sampling = false;
   private closed = false;
+  /** The ICE servers new connections use (null: not asked for yet); `expiresAt` and `fetchedAt` in ms. */
+  private ice: { servers: RTCIceServer[]; expiresAt: number | null; fetchedAt: number } | null = null;
+  /** The request for ICE servers in flight, if any. */
+  private iceFetch: Promise<void> | null = null;
+  /** update() runs again once the ICE servers are here (a connection waits for them). */
+  private updateAfterIce = false;
 
   constructor(call: TCall, deps: CallSessionDeps) {
     this.call = call;
@@ -124,6 +149,8 @@ export class CallSession {
 
   /** Opens the camera and microphone (falls back to audio only, then to nothing) and starts negotiating. */
   async start(video: boolean) {
+    // Asked for while the browser opens the camera; the first connection waits for the answer.
+    void this.fetchIceServers();
     try {
       this.localStream = await this.deps.getUserMedia({ audio: true, video });
     } catch (error) {
@@ -179,7 +206,10 @@ export class CallSession {
     if (this.pc && this.peerDevice === other.connectionId) return;
     // A new device of the other person (they answered, or came back on a new connection): negotiate afresh.
     this.pc?.close();
+    this.pc = null;
     this.peerDevice = other.connectionId;
+    // Their signals wait in pendingSignals meanwhile.
+    if (this.iceServersStale()) return this.updateWhenIceServersCome();
     const pc = this.newConnection('p2p');
     this.pc = pc;
     for (const track of this.localStream?.getTracks() ?? []) pc.addTrack(track, this.localStream!);
@@ -254,7 +284,10 @@ export class CallSession {
   // ---- group, through the media server
 
   private updateSfu() {
-    if (!this.pc) void this.publish();
+    if (!this.pc) {
+      if (this.iceServersStale()) this.updateWhenIceServersCome();
+      else void this.publish();
+    }
     const feeds = this.call.participants
       .filter((participant) => participant.person.id !== this.deps.meId && participant.state === 'joined' && participant.feedId !== null)
       .map((participant) => participant.feedId!)
@@ -293,6 +326,10 @@ export class CallSession {
   /** The media server offers the subscribed feeds (again, when they change). */
   async handleMediaOffer(data: { callId: string; sdp: string; streams: Array<{ mid: string; feedId: number }> }) {
     if (data.callId !== this.call.id) return;
+    if (!this.sub && this.iceServersStale()) {
+      await this.fetchIceServers();
+      if (this.closed) return;
+    }
     if (!this.sub) {
       const sub = this.newConnection('subscriber');
       this.sub = sub;
@@ -356,8 +393,62 @@ export class CallSession {
 
   // ---- shared
 
+  /** The ICE servers are to be asked for (again) before a new connection: not yet asked for, or their credentials (nearly) expired. */
+  private iceServersStale(): boolean {
+    if (!this.deps.getIceServers) return false;
+    if (!this.ice) return true;
+    const now = Date.now();
+    return this.ice.expiresAt !== null && now >= this.ice.expiresAt - iceServersExpiryMarginMs && now - this.ice.fetchedAt >= iceServersRefetchMs;
+  }
+
+  /**
+   * Asks for the ICE servers (one request at a time). Never fails: when the request fails or
+   * takes too long, the servers from before (none the first time) stay, and are asked for again
+   * for a connection made a while later.
+   */
+  private fetchIceServers(): Promise<void> {
+    const getIceServers = this.deps.getIceServers;
+    if (!getIceServers) return Promise.resolve();
+    if (this.iceFetch) return this.iceFetch;
+    const fetching = (async () => {
+      const controller = new AbortController();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const answer = await new Promise<IceServers>((resolve, reject) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            reject(new Error(`no answer in ${iceServersTimeoutMs} ms`));
+          }, iceServersTimeoutMs);
+          getIceServers(controller.signal).then(resolve, reject);
+        });
+        const expiresAt = answer.expiresAt === null ? null : Date.parse(answer.expiresAt);
+        this.ice = { servers: answer.iceServers, expiresAt: expiresAt === null || Number.isNaN(expiresAt) ? null : expiresAt, fetchedAt: Date.now() };
+      } catch (error) {
+        this.deps.log?.('calls: could not get the ICE servers; connecting without new ones', error);
+        this.ice = { servers: this.ice?.servers ?? [], expiresAt: Date.now(), fetchedAt: Date.now() };
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    this.iceFetch = fetching;
+    void fetching.then(() => {
+      if (this.iceFetch === fetching) this.iceFetch = null;
+    });
+    return fetching;
+  }
+
+  /** A connection waits for the ICE servers: the call is gone through again once they are here. */
+  private updateWhenIceServersCome() {
+    if (this.updateAfterIce) return;
+    this.updateAfterIce = true;
+    void this.fetchIceServers().then(() => {
+      this.updateAfterIce = false;
+      this.update(this.call);
+    });
+  }
+
   private newConnection(role: 'p2p' | 'publisher' | 'subscriber') {
-    const pc = this.deps.createPeerConnection({ iceServers: [] });
+    const pc = this.deps.createPeerConnection({ iceServers: this.ice?.servers ?? [] });
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'connected') this.set({ status: 'connected', problem: null });
       if (pc.connectionState === 'failed' || pc.connectionState === 'disconnected') {

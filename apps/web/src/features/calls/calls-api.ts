@@ -1,4 +1,4 @@
-import { ZCall, ZListCallsResponse, type TUpdateCallMediaRequest } from '@parta/contracts';
+import { ZCall, ZIceServersResponse, ZListCallsResponse, type TUpdateCallMediaRequest } from '@parta/contracts';
 import { api } from '../../platform/api';
 
 /** Calls in progress in the person's chats: rings after a reload, «Идёт звонок» banners. */
@@ -13,6 +13,8 @@ export const declineCall = (callId: string) => api.post(`${callPath(callId)}/dec
 export const leaveCall = (callId: string, connectionId: string) => api.post(`${callPath(callId)}/leave`, { connectionId }, ZCall);
 export const endCall = (callId: string) => api.post(`${callPath(callId)}/end`, {}, ZCall);
 export const updateCallMedia = (callId: string, media: TUpdateCallMediaRequest) => api.patch(`${callPath(callId)}/me`, media, ZCall);
+/** The STUN/TURN servers for this device's call connections, with short-lived TURN credentials. */
+export const fetchIceServers = (signal?: AbortSignal) => api.get('/api/media/ice-servers', ZIceServersResponse, { signal });
 
 const participantPath = (callId: string, userId: string) => `${callPath(callId)}/participants/${encodeURIComponent(userId)}`;
 export const setHand = (callId: string, userId: string, raised: boolean) => api.put(`${participantPath(callId, userId)}/hand`, { raised }, ZCall);

@@ -2,13 +2,16 @@
 // benchmarks: a publisher that sends synthetic VP8 video and Opus audio RTP, and a subscriber that
 // answers Janus's offers and counts the RTP packets it receives. Test/benchmark code only (werift
 // is a dev dependency).
-import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8, type RTCIceServer } from 'werift';
 
 type Kind = 'audio' | 'video';
 
-function newPeerConnection() {
-  // Host candidates only: Janus offers the machine's own interface (docs/subsystems/media.md, ICE).
-  return new RTCPeerConnection({ codecs: { audio: [useOPUS()], video: [useVP8()] }, iceUseIpv6: false });
+/** ICE as a browser would be configured: `relayOnly` stands in for a network that lets nothing but the TURN server through. */
+export type WeriftIceOptions = { iceServers?: RTCIceServer[]; relayOnly?: boolean };
+
+function newPeerConnection({ iceServers = [], relayOnly = false }: WeriftIceOptions = {}) {
+  // Host candidates by default: Janus offers the machine's own interface (docs/subsystems/media.md, ICE).
+  return new RTCPeerConnection({ codecs: { audio: [useOPUS()], video: [useVP8()] }, iceUseIpv6: false, iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' });
 }
 
 async function gathered(pc: RTCPeerConnection, timeoutMs = 5_000): Promise<void> {
@@ -138,8 +141,8 @@ export type WeriftSubscriber = {
   close(): Promise<void>;
 };
 
-export function createWeriftSubscriber(): WeriftSubscriber {
-  const pc = newPeerConnection();
+export function createWeriftSubscriber(ice: WeriftIceOptions = {}): WeriftSubscriber {
+  const pc = newPeerConnection(ice);
   const received: Record<Kind, number> = { audio: 0, video: 0 };
   const receivedByMid = new Map<string, number>();
   pc.onTrack.subscribe((track) => {

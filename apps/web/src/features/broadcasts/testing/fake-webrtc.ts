@@ -49,9 +49,12 @@ export class FakePeerConnection {
   onicecandidate: ((event: { candidate: unknown }) => void) | null = null;
   ontrack: ((event: unknown) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
+  /** What it was made with (the ICE servers). */
+  readonly configuration: RTCConfiguration;
   private readonly transceivers: FakeTransceiver[] = [];
 
-  constructor() {
+  constructor(configuration: RTCConfiguration = {}) {
+    this.configuration = configuration;
     FakePeerConnection.instances.push(this);
   }
 
