@@ -108,6 +108,9 @@ const matrix: Record<string, Entry> = {
   'GET /api/openapi.json': { request: () => ({ url: '/api/openapi.json' }), expect: sameFor(200) },
   'GET /api/dev/outbox': { request: () => ({ url: '/api/dev/outbox' }), expect: sameFor(200) }, // development only; absent in production
   'GET /dev/outbox': { request: () => ({ url: '/dev/outbox' }), expect: sameFor(200) },
+  // TURN credentials relay through the operator's server: only for members of a school. Checked
+  // here, before later entries give the newcomer and the operator memberships of their own.
+  'GET /api/media/ice-servers': { request: () => ({ url: '/api/media/ice-servers' }), expect: signedIn(200, { newcomer: 403, operator: 403 }) },
   // A plain GET without the upgrade headers, same-origin: authentication answers first; a
   // signed-in plain GET (no upgrade) is not the WebSocket route's business (404). The upgrade
   // itself is tested in gateway.test.ts.
@@ -282,7 +285,6 @@ const matrix: Record<string, Entry> = {
   'POST /api/chats/:chatId/typing': { request: (f) => ({ url: `/api/chats/${f.chatId}/typing` }), expect: chatMembers(204) },
   // Calls (issue 6): one-to-one in the direct chat; group calls need the media server (calls.test.ts, media tests).
   'GET /api/calls': { request: () => ({ url: '/api/calls' }), expect: signedIn(200) },
-  'GET /api/media/ice-servers': { request: () => ({ url: '/api/media/ice-servers' }), expect: signedIn(200) },
   'POST /api/chats/:chatId/calls': {
     request: async (f) => {
       await f.endCalls();

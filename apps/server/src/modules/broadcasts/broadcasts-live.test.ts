@@ -85,7 +85,7 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
   const live = liveHarness(() => app);
 
   beforeAll(async () => {
-    app = await startCallsApp({ janusPorts: [20850, 20949], broadcastTimings: { tickMs: 200, mediaConnectTimeoutMs: 8_000 } });
+    app = await startCallsApp({ janusPorts: [20850, 20949], broadcastTimings: { tickMs: 200, mediaConnectTimeoutMs: 15_000 } });
     ({ t } = app);
     s = await populateSchool(t);
   });
@@ -112,6 +112,10 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     const viewer = await live.viewer(broadcast);
     const { streams } = await live.receive(viewer, [adminName, teacherName]);
     expect(streams.filter((stream) => stream.type === 'video')).toHaveLength(2);
+    // The STUN/TURN servers came before the first offer (none are configured here).
+    const types = (viewer.received as unknown as Message[]).map((message) => message.type);
+    expect(types.indexOf('ice-servers')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('ice-servers')).toBeLessThan(types.indexOf('offer'));
 
     // Counted: the audience is written every tick, the state says so, and so does the API.
     await waitFor(async () => (await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers === 1, { what: 'one viewer to be counted', timeoutMs: 10_000 });
@@ -213,7 +217,7 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     await waitFor(async () => (await audience()).watching === 1, { what: 'the viewer whose media connected to count', timeoutMs: 10_000 });
     expect(await audience()).toEqual({ viewers: 2, watching: 1 });
     expect((await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers).toBe(1);
-    // After the timeout (8 s here, 30 s by default) the silent socket is let go with «no media»; the other stays.
+    // After the timeout (15 s here, 30 s by default) the silent socket is let go with «no media»; the other stays.
     expect((await silent.closed).code).toBe(broadcastCloseCodes.noMedia);
     expect(watching.isOpen).toBe(true);
     await waitFor(async () => (await audience()).viewers === 1, { what: 'the silent viewer’s place to be freed', timeoutMs: 5_000 });

@@ -38,6 +38,8 @@ type Live = {
   watchingOn: string | null;
   /** When a viewer not watching yet was sent an offer (ms, real time): it is let go if its media does not connect. */
   offeredAt: number | null;
+  /** When the TURN credentials last sent to the device expire (clock ms; null: none sent yet). */
+  iceExpiresAt: number | null;
   /** The room the receiver is in (it is reopened when the broadcast's room there is replaced). */
   roomId: number | null;
   receiver: MediaPeer | null;
@@ -73,6 +75,8 @@ const defaultTickMs = 5_000;
 const heartbeatMs = 30_000;
 /** A room or relay claimed but not made after this long belongs to a node that died: taken over. */
 const claimTimeoutMs = 30_000;
+/** TURN credentials are sent afresh before a new connection when they expire within this. */
+const iceRefreshMarginMs = 5 * 60_000;
 /** A viewer sent an offer whose media has not connected after this long is let go (`noMedia`). */
 const defaultMediaConnectTimeoutMs = 30_000;
 
@@ -196,13 +200,13 @@ export function createBroadcastLive(deps: {
         if (!recorded) {
           // The claim went while the relay was being made (the speaker left the air, the room or the
           // broadcast went): nobody else knows of this relay, so it is stopped here.
-          await relay.stop();
+          await relay.stop().catch((error: unknown) => deps.logger.warn({ err: error, broadcastId, sourceFeed }, 'stopping an unrecorded relay failed'));
           continue;
         }
         relays.set(`${broadcastId}\n${target.instance}\n${sourceFeed}`, relay);
         made = true;
       } catch (error) {
-        await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', target.instance).where('source_feed', '=', sourceFeed).execute();
+        await db.deleteFrom('broadcast_relays').where('broadcast_id', '=', broadcastId).where('instance', '=', target.instance).where('source_feed', '=', sourceFeed).where('feed_id', 'is', null).execute();
         throw error;
       }
     }
@@ -481,10 +485,13 @@ export function createBroadcastLive(deps: {
       .join(',');
     if (key === live.received && live.receiver) return;
     if (feeds.length === 0) {
-      await dropReceiver(live);
+      // Nobody on air (a break between speakers): a viewer whose media was up stays counted.
+      await dropReceiver(live, { keepWatching: true });
       return;
     }
     if (!live.receiver) {
+      // A viewer's first receiving connection: its STUN/TURN servers come first (kept fresh by the tick).
+      if (live.iceExpiresAt === null) sendIceServers(live);
       const peer = await deps.media!.openPeer(refOf(room), { display: live.role === 'speaker' ? `speaker ${live.userId}` : 'viewer' });
       if (live.closed) return void peer.close();
       live.receiver = peer;
@@ -526,15 +533,27 @@ export function createBroadcastLive(deps: {
       if (!feedIsGone(error)) throw error;
       const present = new Set((await deps.media!.participants(refOf(room))).filter((participant) => participant.publisher).map((participant) => participant.feedId));
       const available = feedIds.filter((feedId) => present.has(feedId));
-      if (available.length === feedIds.length) throw error;
+      // Nothing of it left (or nothing missing after all): the resync fails, the next change tries again.
+      if (available.length === 0 || available.length === feedIds.length) throw error;
       deps.logger.warn({ room: room.room_id, missing: feedIds.filter((feedId) => !present.has(feedId)) }, 'subscribing without feeds the media server does not have');
       return receiver.subscribe(available);
     }
   }
 
+  /**
+   * The STUN/TURN servers for the device's next connections, with fresh TURN credentials (a
+   * speaker's are named after them; viewers' say only `viewer`, nothing about the broadcast).
+   */
+  function sendIceServers(live: Live) {
+    const { iceServers, expiresAt } = iceServersFor(deps.ice, live.userId ?? 'viewer', clock.now());
+    live.iceExpiresAt = expiresAt === null ? Number.POSITIVE_INFINITY : new Date(expiresAt).getTime();
+    send(live, { type: 'ice-servers', iceServers });
+  }
+
   /** Closes the device's receiving peer; the device is told (`no-streams`), so the next offer starts a new connection. */
-  async function dropReceiver(live: Live) {
-    stopWatching(live);
+  async function dropReceiver(live: Live, { keepWatching = false } = {}) {
+    if (keepWatching) live.offeredAt = null;
+    else stopWatching(live);
     const receiver = live.receiver;
     live.receiver = null;
     live.roomId = null;
@@ -855,8 +874,15 @@ export function createBroadcastLive(deps: {
     }
   }
 
+  /** Devices that were given TURN credentials get fresh ones before those expire (a speaker's next publish, a viewer's next connection). */
+  function refreshIceServers() {
+    const soon = clock.now().getTime() + iceRefreshMarginMs;
+    for (const set of sockets.values()) for (const live of set) if (live.iceExpiresAt !== null && live.iceExpiresAt < soon) sendIceServers(live);
+  }
+
   const tick = async () => {
     releaseSilentViewers();
+    refreshIceServers();
     await confirmOnAir();
     await flushAudience();
     for (const broadcastId of sockets.keys()) scheduleRefresh(broadcastId);
@@ -912,6 +938,7 @@ export function createBroadcastLive(deps: {
         offerId: 0,
         watchingOn: null,
         offeredAt: null,
+        iceExpiresAt: null,
         work: Promise.resolve(),
         closed: false,
         lastState: '',
@@ -923,8 +950,9 @@ export function createBroadcastLive(deps: {
       let set = sockets.get(who.broadcastId);
       if (!set) sockets.set(who.broadcastId, (set = new Set()));
       set.add(live);
-      // First, the STUN/TURN servers the device's connections use (TURN credentials named after the speaker, or the broadcast's viewers).
-      send(live, { type: 'ice-servers', iceServers: iceServersFor(deps.ice, who.userId ?? `viewer-${who.broadcastId}`, clock.now()).iceServers });
+      // A speaker's device publishes from the start: it gets the STUN/TURN servers first. A viewer
+      // gets them with its first offer (only while the broadcast is live).
+      if (live.role === 'speaker') sendIceServers(live);
       socket.on('pong', () => {
         live.alive = true;
       });

@@ -17,7 +17,6 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { IceConfig } from '../../platform/config/index.ts';
 import { iceServersFor } from '../../platform/media/index.ts';
-import { requireSignedIn } from '../access/index.ts';
 import type { CallsService } from './calls.service.ts';
 import type { LessonsService } from './lessons.service.ts';
 
@@ -37,8 +36,8 @@ export function registerCallRoutes(app: FastifyInstance, deps: { calls: CallsSer
 
   r.get(
     '/api/media/ice-servers',
-    { schema: { summary: 'STUN and TURN servers for this device’s calls, with short-lived TURN credentials (empty without them: host candidates only)', tags, querystring: noQuery, response: { 200: ZIceServersResponse } } },
-    async (request) => iceServersFor(deps.ice, requireSignedIn(request.identity).userId, deps.clock.now()),
+    { schema: { summary: 'STUN and TURN servers for this device’s calls, with short-lived TURN credentials (empty without them: host candidates only); for members of a school', tags, querystring: noQuery, response: { 200: ZIceServersResponse } } },
+    async (request) => iceServersFor(deps.ice, (await calls.requireCallCapable(request.identity)).userId, deps.clock.now()),
   );
 
   r.get('/api/calls', { schema: { summary: 'Calls in progress in the signed-in person’s chats', tags, querystring: noQuery, response: { 200: ZListCallsResponse } } }, async (request) => ({

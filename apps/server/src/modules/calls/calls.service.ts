@@ -37,6 +37,7 @@ const ringAllUpTo = 50;
 /** Most participants a group call's room admits (video lessons: 100). */
 export const maxCallParticipants = 100;
 
+const notInSchool: LocalizedText = { ru: 'Звонки доступны участникам школы.', en: 'Calls are for members of a school.' };
 const mediaServerMissing: LocalizedText = {
   ru: 'Групповые звонки недоступны: медиасервер не запущен. Звонки один на один работают.',
   en: 'Group calls are unavailable: the media server is not running. One-to-one calls still work.',
@@ -168,6 +169,18 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
   }
 
   const service = {
+    /**
+     * Whether this person may be handed STUN/TURN servers: a current member of some organization
+     * (calls happen in a school's chats). TURN credentials relay traffic through the operator's
+     * server, so an account that belongs nowhere gets none.
+     */
+    async requireCallCapable(identity: Identity | null): Promise<Identity> {
+      if (!identity) throw new AppError(401, 'unauthenticated');
+      const member = await db.selectFrom('memberships').select('user_id').where('user_id', '=', identity.userId).where('ended_at', 'is', null).limit(1).executeTakeFirst();
+      if (!member) throw forbidden(notInSchool);
+      return identity;
+    },
+
     async list(identity: Identity | null): Promise<TCall[]> {
       if (!identity) throw new AppError(401, 'unauthenticated');
       const calls = await repository.liveCallsOf(db, identity.userId);

@@ -169,6 +169,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose values never appear in a configuration error. */
+const secretVariables = new Set(['TURN_SECRET', 'JANUS_API_SECRET', 'S3_SECRET_ACCESS_KEY']);
+
 /** Reads and validates configuration from an environment map (process.env by default). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty or blank strings mean "not set", as shells and .env files often leave them.
@@ -177,7 +180,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = [
     ...(parsed.error?.issues ?? []).map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const value = cleaned[name];
+      // A secret's value is not repeated: the message goes to the logs.
+      const value = secretVariables.has(name) ? undefined : cleaned[name];
       return `${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue.message}`;
     }),
     ...s3Problems(cleaned),
