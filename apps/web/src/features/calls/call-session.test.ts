@@ -9,8 +9,11 @@ import { CallSession, iceServersTimeoutMs, type CallSessionDeps, type IceServers
 
 /** Just enough of an RTCPeerConnection for a session to negotiate with. */
 class FakeConnection {
-  readonly configuration: RTCConfiguration;
+  configuration: RTCConfiguration;
   signalingState = 'stable';
+  connectionState = 'new';
+  onconnectionstatechange: (() => void) | null = null;
+  restarts = 0;
   localDescription: { type: string; sdp: string } | null = null;
   remoteDescription: { type: string; sdp: string } | null = null;
   isClosed = false;
@@ -35,7 +38,15 @@ class FakeConnection {
   async getStats() {
     return new Map();
   }
-  restartIce() {}
+  getConfiguration() {
+    return this.configuration;
+  }
+  setConfiguration(configuration: RTCConfiguration) {
+    this.configuration = configuration;
+  }
+  restartIce() {
+    this.restarts += 1;
+  }
   close() {
     this.isClosed = true;
   }
@@ -126,6 +137,31 @@ describe('a call session’s ICE servers', () => {
     expect(connections).toHaveLength(1);
     expect(connections[0]!.configuration).toEqual({ iceServers: turn('p2p') });
     expect(connections[0]!.remoteDescription).toEqual({ type: 'offer', sdp: 'v=0 anna' });
+    session.close();
+  });
+
+  it('restarts a failed one-to-one connection with fresh credentials once the first ones expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
+    const answers: IceServers[] = [
+      { iceServers: turn('first'), expiresAt: '2026-12-01T10:00:00.000Z' },
+      { iceServers: turn('second'), expiresAt: '2026-12-01T11:00:00.000Z' },
+    ];
+    const getIceServers = vi.fn(async () => answers.shift()!);
+    // This person called (the caller restarts ICE).
+    const { session, connections } = sessionWith({ ...callOf('p2p'), startedBy: { id: 'me' } } as TCall, getIceServers);
+    await session.start(false);
+    await vi.waitFor(() => expect(connections).toHaveLength(1));
+    const connection = connections[0]!;
+    expect(connection.configuration).toEqual({ iceServers: turn('first') });
+
+    // The network changed an hour later: the restart goes through the new credentials, on the same connection.
+    vi.setSystemTime(new Date('2026-12-01T10:00:01.000Z'));
+    connection.connectionState = 'failed';
+    connection.onconnectionstatechange?.();
+    await vi.waitFor(() => expect(connection.restarts).toBe(1));
+    expect(connection.configuration).toEqual({ iceServers: turn('second') });
+    expect(connections).toHaveLength(1);
     session.close();
   });
 

@@ -453,10 +453,20 @@ export class CallSession {
       if (pc.connectionState === 'connected') this.set({ status: 'connected', problem: null });
       if (pc.connectionState === 'failed' || pc.connectionState === 'disconnected') {
         this.set({ status: 'reconnecting' });
-        if (role === 'p2p' && pc.connectionState === 'failed' && this.isCaller()) pc.restartIce();
+        if (role === 'p2p' && pc.connectionState === 'failed' && this.isCaller()) void this.restartIce(pc);
       }
     };
     return pc;
+  }
+
+  /** An ICE restart of a one-to-one connection, with fresh TURN credentials if the ones it was made with have expired. */
+  private async restartIce(pc: RTCPeerConnection) {
+    if (this.iceServersStale()) {
+      await this.fetchIceServers();
+      if (this.closed || this.pc !== pc) return;
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: this.ice?.servers ?? [] });
+    }
+    pc.restartIce();
   }
 
   private refreshTiles() {
