@@ -75,7 +75,7 @@ const defaultTickMs = 5_000;
 const heartbeatMs = 30_000;
 /** A room or relay claimed but not made after this long belongs to a node that died: taken over. */
 const claimTimeoutMs = 30_000;
-/** TURN credentials are sent afresh before a new connection when they expire within this. */
+/** The tick sends a device fresh TURN credentials when the ones it has expire within this. */
 const iceRefreshMarginMs = 5 * 60_000;
 /** A viewer sent an offer whose media has not connected after this long is let go (`noMedia`). */
 const defaultMediaConnectTimeoutMs = 30_000;
@@ -104,7 +104,7 @@ export function createBroadcastLive(deps: {
   logger: Logger;
   /** Viewers one media instance serves before further ones go to another instance. */
   viewersPerMediaServer: number;
-  /** STUN/TURN servers handed to every device on connect. */
+  /** STUN/TURN servers handed to the devices (speakers on connect, viewers with their first offer). */
   ice: IceConfig;
   tickMs?: number;
   /** How long a viewer's media may take to connect after an offer (default 30 s). */

@@ -137,7 +137,8 @@ describe('sign-in page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Войти' }));
 
     const heading = await screen.findByRole('heading', { level: 1, name: 'Кто входит?' });
-    expect(document.activeElement).toBe(heading);
+    // Focus moves to it in an effect after the render that shows it.
+    await waitFor(() => expect(document.activeElement).toBe(heading));
     const choices = screen.getByRole('list', { name: 'Учётные записи' });
     expect(within(choices).getAllByRole('button').map((button) => button.textContent)).toEqual(['Мария Петрова', 'Петя Петровученик, вход через e-mail родителя']);
     fireEvent.click(within(choices).getByRole('button', { name: /Петя Петров/ }));

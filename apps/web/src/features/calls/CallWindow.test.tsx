@@ -8,6 +8,7 @@ import { setUpAppTests } from '../../testing/app-test-setup';
 import { FakeWebSocket } from '../../testing/fake-websocket';
 import { renderApp, testMe, type FakeAnswer } from '../../testing/render-app';
 import { FakeMediaStream as SharedFakeMediaStream } from '../../testing/fake-media-stream';
+import { FakeCallConnection } from './testing/fake-call-connection';
 
 // The call window in a group call, with the media faked (jsdom has no WebRTC): the ICE servers
 // its connections use, the call's chat beside the video, screen sharing (its PATCH, the
@@ -34,74 +35,15 @@ class FakeTrack {
 
 class FakeMediaStream extends SharedFakeMediaStream<FakeTrack> {}
 
-/** What every connection's getStats reports now: the test changes it to make people speak. */
-let stats: Array<Record<string, unknown>> = [];
-/** Every connection made, in order (publishing first, then subscribing). */
-let connections: FakePeerConnection[] = [];
-
-class FakePeerConnection {
-  /** What it was made with (the ICE servers). */
-  readonly configuration: RTCConfiguration;
-  onicecandidate: unknown = null;
-  ontrack: unknown = null;
-  onconnectionstatechange: unknown = null;
-  onnegotiationneeded: unknown = null;
-  connectionState = 'new';
-  signalingState = 'stable';
-  localDescription: { type: string; sdp: string } | null = null;
-  remoteDescription: { type: string; sdp: string } | null = null;
-  private readonly senders: Array<{ track: FakeTrack | null; replaceTrack: (track: FakeTrack) => Promise<void> }> = [];
-  constructor(configuration: RTCConfiguration) {
-    this.configuration = configuration;
-    connections.push(this);
-  }
-  addTransceiver(track: FakeTrack | string) {
-    if (typeof track !== 'string') this.addTrack(track);
-    return {};
-  }
-  addTrack(track: FakeTrack) {
-    const sender = {
-      track: track as FakeTrack | null,
-      replaceTrack: async (next: FakeTrack) => {
-        sender.track = next;
-      },
-    };
-    this.senders.push(sender);
-    return sender;
-  }
-  getSenders() {
-    return this.senders;
-  }
-  async createOffer() {
-    return { type: 'offer', sdp: 'v=0 offer' };
-  }
-  async createAnswer() {
-    return { type: 'answer', sdp: 'v=0 answer' };
-  }
-  async setLocalDescription(description?: { type: string; sdp: string }) {
-    this.localDescription = description ?? { type: 'offer', sdp: 'v=0' };
-  }
-  async setRemoteDescription(description: { type: string; sdp: string }) {
-    this.remoteDescription = description;
-  }
-  async addIceCandidate() {}
-  async getStats() {
-    return new Map(stats.map((stat, index) => [`s${index}`, stat]));
-  }
-  close() {}
-  restartIce() {}
-}
-
 let displayTrack: FakeTrack | null = null;
 
 beforeEach(() => {
   stubLayout();
   window.sessionStorage.setItem(`parta.realtime.lastSeq.${testMe.id}`, '10');
-  stats = [];
-  connections = [];
+  FakeCallConnection.reset();
   displayTrack = null;
   vi.stubGlobal('MediaStream', FakeMediaStream);
-  vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+  vi.stubGlobal('RTCPeerConnection', FakeCallConnection);
   Object.defineProperty(navigator, 'mediaDevices', {
     configurable: true,
     value: {
@@ -213,21 +155,21 @@ describe('the call window', () => {
   it('connects through the STUN and TURN servers the server hands out, asked for once', async () => {
     const iceServers = [{ urls: ['stun:stun.example.test:3478'] }, { urls: ['turn:turn.example.test:3478?transport=udp'], username: '1767261600:me', credential: 'c2VjcmV0' }];
     const { calls, socket } = await joinGroupCall([], { iceServers: { status: 200, body: { iceServers, expiresAt: '2099-01-01T00:00:00.000Z' } } });
-    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers }]);
+    expect(FakeCallConnection.made.map((connection) => connection.configuration)).toEqual([{ iceServers }]);
     // The subscribing connection too.
     offerFeeds(socket);
     await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
-    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers }, { iceServers }]);
+    expect(FakeCallConnection.made.map((connection) => connection.configuration)).toEqual([{ iceServers }, { iceServers }]);
     expect(calls.filter((request) => request.url === '/api/media/ice-servers')).toHaveLength(1);
   });
 
   it('still connects, with host candidates only, when the ICE servers cannot be had', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { socket } = await joinGroupCall([], { iceServers: { status: 500, body: { error: { code: 'internal', message: 'Ошибка сервера' } } } });
-    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }]);
+    expect(FakeCallConnection.made.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }]);
     offerFeeds(socket);
     await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
-    expect(connections.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }, { iceServers: [] }]);
+    expect(FakeCallConnection.made.map((connection) => connection.configuration)).toEqual([{ iceServers: [] }, { iceServers: [] }]);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('could not get the ICE servers'), expect.anything());
   });
 
@@ -331,7 +273,7 @@ describe('the call window', () => {
     offerFeeds(socket);
     await waitFor(() => expect(socket.sent.some((sent) => (sent as { type: string }).type === 'media.answer')).toBe(true));
     const levels = (own: number, ofAnna: number, ofIvan: number) => {
-      stats = [
+      FakeCallConnection.stats = [
         { type: 'media-source', kind: 'audio', audioLevel: own },
         { type: 'inbound-rtp', kind: 'audio', mid: '0', audioLevel: ofAnna },
         { type: 'inbound-rtp', kind: 'audio', mid: '2', audioLevel: ofIvan },

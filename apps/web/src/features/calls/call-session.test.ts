@@ -2,55 +2,11 @@ import type { TCall, TCallSignal, TClientMessage } from '@parta/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeMediaStream } from '../../testing/fake-media-stream';
 import { CallSession, iceServersTimeoutMs, type CallSessionDeps, type IceServers } from './call-session';
+import { FakeCallConnection } from './testing/fake-call-connection';
 
 // The call session's ICE servers without React: asked for once when it starts, again for a new
 // connection once their TURN credentials have expired, and never holding a connection up for long.
 // (The call window's own tests see them come from GET /api/media/ice-servers: CallWindow.test.tsx.)
-
-/** Just enough of an RTCPeerConnection for a session to negotiate with. */
-class FakeConnection {
-  configuration: RTCConfiguration;
-  signalingState = 'stable';
-  connectionState = 'new';
-  onconnectionstatechange: (() => void) | null = null;
-  restarts = 0;
-  localDescription: { type: string; sdp: string } | null = null;
-  remoteDescription: { type: string; sdp: string } | null = null;
-  isClosed = false;
-  constructor(configuration: RTCConfiguration) {
-    this.configuration = configuration;
-  }
-  addTrack() {}
-  addTransceiver() {}
-  getSenders() {
-    return [];
-  }
-  async createOffer() {
-    return { type: 'offer', sdp: 'v=0 offer' };
-  }
-  async setLocalDescription(description?: { type: string; sdp: string }) {
-    this.localDescription = description ?? { type: this.remoteDescription?.type === 'offer' ? 'answer' : 'offer', sdp: 'v=0 local' };
-  }
-  async setRemoteDescription(description: { type: string; sdp: string }) {
-    this.remoteDescription = description;
-  }
-  async addIceCandidate() {}
-  async getStats() {
-    return new Map();
-  }
-  getConfiguration() {
-    return this.configuration;
-  }
-  setConfiguration(configuration: RTCConfiguration) {
-    this.configuration = configuration;
-  }
-  restartIce() {
-    this.restarts += 1;
-  }
-  close() {
-    this.isClosed = true;
-  }
-}
 
 const turn = (username: string) => [{ urls: ['turn:turn.example.test:3478?transport=udp'], username, credential: 'c' }];
 const at = '2026-12-01T09:00:00.000Z';
@@ -63,7 +19,8 @@ function participant(id: string, connectionId: string | null) {
 const callOf = (mode: 'p2p' | 'sfu') => ({ id: 'call', mode, status: 'active', startedBy: { id: 'anna' }, participants: [participant('anna', 'anna-device'), participant('me', 'my-device')] }) as unknown as TCall;
 
 function sessionWith(call: TCall, getIceServers: CallSessionDeps['getIceServers']) {
-  const connections: FakeConnection[] = [];
+  FakeCallConnection.reset();
+  const connections = FakeCallConnection.made;
   const sent: TClientMessage[] = [];
   const log = vi.fn();
   const session = new CallSession(call, {
@@ -71,17 +28,27 @@ function sessionWith(call: TCall, getIceServers: CallSessionDeps['getIceServers'
     send: (message) => sent.push(message) > 0,
     // No camera or microphone: the session only watches (its publishing connection is made all the same).
     getUserMedia: () => Promise.reject(new Error('no devices here')),
-    createPeerConnection: (configuration) => {
-      const connection = new FakeConnection(configuration);
-      connections.push(connection);
-      return connection as unknown as RTCPeerConnection;
-    },
+    createPeerConnection: (configuration) => new FakeCallConnection(configuration) as unknown as RTCPeerConnection,
     onMediaChange: () => undefined,
     readAudioLevels: async () => new Map(),
     log,
     ...(getIceServers ? { getIceServers } : {}),
   });
   return { session, connections, sent, log };
+}
+
+/**
+ * At 09:00 (the clock is faked), ICE servers whose credentials expire at 10:00 («first»); asked
+ * again, ones that last until 11:00 («second»).
+ */
+function expiringAtTen() {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
+  const answers: IceServers[] = [
+    { iceServers: turn('first'), expiresAt: '2026-12-01T10:00:00.000Z' },
+    { iceServers: turn('second'), expiresAt: '2026-12-01T11:00:00.000Z' },
+  ];
+  return vi.fn(async () => answers.shift()!);
 }
 
 describe('a call session’s ICE servers', () => {
@@ -93,13 +60,7 @@ describe('a call session’s ICE servers', () => {
   });
 
   it('asks for them once when it starts, and again for a new connection only once their credentials have expired', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
-    const answers: IceServers[] = [
-      { iceServers: turn('first'), expiresAt: '2026-12-01T10:00:00.000Z' },
-      { iceServers: turn('second'), expiresAt: '2026-12-01T11:00:00.000Z' },
-    ];
-    const getIceServers = vi.fn(async () => answers.shift()!);
+    const getIceServers = expiringAtTen();
     const { session, connections } = sessionWith(callOf('sfu'), getIceServers);
     await session.start(false);
     await vi.waitFor(() => expect(connections).toHaveLength(1));
@@ -141,13 +102,7 @@ describe('a call session’s ICE servers', () => {
   });
 
   it('restarts a failed one-to-one connection with fresh credentials once the first ones expired', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-12-01T09:00:00.000Z'));
-    const answers: IceServers[] = [
-      { iceServers: turn('first'), expiresAt: '2026-12-01T10:00:00.000Z' },
-      { iceServers: turn('second'), expiresAt: '2026-12-01T11:00:00.000Z' },
-    ];
-    const getIceServers = vi.fn(async () => answers.shift()!);
+    const getIceServers = expiringAtTen();
     // This person called (the caller restarts ICE).
     const { session, connections } = sessionWith({ ...callOf('p2p'), startedBy: { id: 'me' } } as TCall, getIceServers);
     await session.start(false);

@@ -91,7 +91,8 @@ describe('the operator’s queue of registration requests', () => {
 
     fireEvent.click(schoolLink);
     const heading = await screen.findByRole('heading', { level: 2, name: 'Школа № 5' });
-    expect(document.activeElement).toBe(heading);
+    // Focus moves to it in an effect after the render that shows it.
+    await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(screen.getByText('Полное название: Школа № 5')).toBeTruthy();
     expect(screen.getByText('г. Тверь, ул. Советская, 5')).toBeTruthy();
     expect(screen.getByText('admin@school.test')).toBeTruthy();

@@ -202,7 +202,8 @@ describe('registration of an organization', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Отправить заявку' }));
 
     const heading = await screen.findByRole('heading', { level: 1, name: 'Заявка отправлена' });
-    expect(document.activeElement).toBe(heading);
+    // Focus moves to it once it is on the page (an effect after the render that shows it).
+    await waitFor(() => expect(document.activeElement).toBe(heading));
     expect(screen.getByText(/Ответ придёт на director@school5\.ru\./)).toBeTruthy();
     expect(document.title).toBe('Заявка отправлена — Парта');
     const second = calls.filter((call) => call.url === '/api/registration-applications')[1];
