@@ -666,14 +666,15 @@ export function createBroadcastLive(deps: {
       );
     });
     live.feedId = feedId;
-    send(live, { type: 'answer', sdp: answerSdp });
     // On air from this device: another device of the same speaker that was on air leaves it (its node sees the row change).
+    // Stored before the device hears of it, as a call's feed is.
     await db
       .updateTable('broadcast_speakers')
       .set({ feed_id: feedId, connection_id: live.id, on_air_since: clock.now(), on_air_seen_at: clock.now() })
       .where('broadcast_id', '=', row.id)
       .where('user_id', '=', live.userId!)
       .execute();
+    send(live, { type: 'answer', sdp: answerSdp });
     // Into every relay room too; a relay room that is gone is let go (its viewers are placed again).
     for (const room of await rooms(row.id)) {
       if (room.origin || room.room_id === null) continue;

@@ -104,8 +104,9 @@ export function createCallSignalling(deps: { calls: CallsService; bus: EventBus;
         return serially(device, from, async (peer) => {
           if (inCall.participant.feed_id === null) {
             const { feedId, answerSdp } = await peer.publish(message.sdp);
-            from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId } satisfies TSignalPayload<'media.answer'>);
+            // Stored before the device hears of it: once it has its answer, the call shows its feed.
             await calls.setFeed(call.id, from.userId, from.connectionId, feedId);
+            from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId } satisfies TSignalPayload<'media.answer'>);
             // Muted by the host before this device (re)published: the new feed is muted too.
             if (inCall.participant.muted_by_host) await deps.media!.moderate(ref, feedId, { audio: false });
           } else {
