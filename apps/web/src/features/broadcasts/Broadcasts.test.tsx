@@ -233,6 +233,8 @@ describe('broadcasts in the web app', () => {
     const goOnAir = within(studio).getByRole('button', { name: 'Выйти в эфир' }) as HTMLButtonElement;
     expect(goOnAir.disabled).toBe(true);
     socket.serverOpen();
+    // A speaker's socket begins with its ICE servers (none on a server without STUN/TURN).
+    socket.serverSend({ type: 'ice-servers', iceServers: [] });
     await waitFor(() => expect(goOnAir.disabled).toBe(false));
     fireEvent.click(goOnAir);
     await waitFor(() => expect(socket.sent).toContainEqual({ type: 'publish', sdp: 'offer of audio,video' }));
@@ -268,7 +270,7 @@ describe('broadcasts in the web app', () => {
     expect(within(studio).getAllByTestId('broadcast-tile')).toHaveLength(1);
   });
 
-  it('puts a speaker back on air after the studio socket reconnects, through the new connection’s ICE servers once they came', async () => {
+  it('publishes a speaker only through the ICE servers the studio socket sent, on pressing «Выйти в эфир» before they came and after a reconnect', async () => {
     server(['teacher'], ({ method, url }) => (method === 'GET' && url === `/api/broadcasts/${broadcastId}` ? { status: 200, body: broadcast({ status: 'live', canManage: false }) } : undefined));
     const camera = new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
     Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia: vi.fn(async () => camera) }, configurable: true });
@@ -279,11 +281,16 @@ describe('broadcasts in the web app', () => {
     await waitFor(() => expect(studioSockets()).toHaveLength(1));
     const socket = studioSockets()[0]!;
     socket.serverOpen();
-    socket.serverSend({ type: 'ice-servers', iceServers: turn('first') });
+    // «Выйти в эфир» pressed before the socket said which servers to use: nothing is published yet.
     const goOnAir = within(studio).getByRole('button', { name: 'Выйти в эфир' }) as HTMLButtonElement;
     await waitFor(() => expect(goOnAir.disabled).toBe(false));
     fireEvent.click(goOnAir);
+    await waitFor(() => expect(camera.getTracks().length > 0 && within(studio).queryByRole('figure', { name: 'Вы' })).toBeTruthy());
+    expect(FakePeerConnection.instances).toHaveLength(0);
+    expect(socket.sent).toEqual([]);
+    socket.serverSend({ type: 'ice-servers', iceServers: turn('first') });
     await waitFor(() => expect(socket.sent).toContainEqual({ type: 'publish', sdp: 'offer of audio,video' }));
+    expect(FakePeerConnection.instances).toHaveLength(1);
     const first = FakePeerConnection.instances[0]!;
     expect(first.configuration).toEqual({ iceServers: turn('first') });
     socket.serverSend({ type: 'answer', sdp: 'janus answer' });

@@ -14,8 +14,8 @@ import { candidateOf } from '../calls/call-session';
  * - Publishing (speakers): a separate, send-only RTCPeerConnection; its offer goes as `publish`,
  *   the media server's `answer` comes back.
  * - The STUN/TURN servers for both connections come from the socket (`ice-servers`, its first
- *   message, with TURN credentials of its own); a speaker on air publishes again after a reconnect
- *   once they have come.
+ *   message, with TURN credentials of its own); a speaker publishes only once they have come —
+ *   after pressing «Выйти в эфир» and again after a reconnect.
  * - The socket reconnects with backoff, except when the broadcast ended, the link was revoked or
  *   nothing is found under it: those are final and said to the person.
  */
@@ -331,6 +331,12 @@ export class BroadcastSession {
     const stream = this.localStream;
     if (!stream) return;
     this.pub?.close();
+    this.pub = null;
+    // The socket's first message (its ICE servers) has not come: it publishes when it does, through them.
+    if (this.awaitingFirstMessage) {
+      this.pubGeneration = -1;
+      return;
+    }
     const pc = this.deps.createPeerConnection({ iceServers: this.iceServers });
     this.pub = pc;
     this.pubGeneration = this.socket?.readyState === socketOpen ? this.generation : -1;
