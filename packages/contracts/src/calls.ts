@@ -126,6 +126,11 @@ export const ZLesson = z
     endedAt: z.iso.datetime().nullable(),
     /** Staff invited besides the class. */
     guests: z.array(ZPersonRef),
+    /**
+     * Whether the signed-in person may join its call: its teacher, the class chat's members and the
+     * invited staff. Other staff of the school see the lesson but do not come in uninvited.
+     */
+    canJoin: z.boolean(),
     /** Who came, when, how long — for the teacher and staff, once it has ended; null otherwise. */
     attendance: z.array(ZLessonAttendance).nullable(),
   })

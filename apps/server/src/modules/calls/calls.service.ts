@@ -5,6 +5,7 @@ import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, type Identity, type LocalizedText } from '../../platform/http/index.ts';
 import type { MediaRoomRef, MediaServers } from '../../platform/media/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
+import { requireClassViewer } from '../access/index.ts';
 import { chatMemberIds, chatPeople, postSystemMessage, requireChatMember } from '../chats/index.ts';
 import * as repository from './calls.repository.ts';
 
@@ -32,6 +33,10 @@ export async function attendanceOf(db: Kysely<DB>, call: repository.CallRow): Pr
 
 /** A device whose socket closed stays in the call this long, waiting for it to reconnect. */
 export const reconnectGraceMs = 20_000;
+const notInvitedToLesson: LocalizedText = {
+  ru: 'На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.',
+  en: 'The lesson is for the class, its teacher and the staff the teacher invited.',
+};
 /** Chats up to this size ring everyone when a call starts; bigger ones only announce it. */
 const ringAllUpTo = 50;
 /** Most participants a group call's room admits (video lessons: 100). */
@@ -67,7 +72,12 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
       // A lesson's guest (invited staff) who is not in the class chat.
       const person = identity!;
       const guest = await db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', call.lesson_id!).where('user_id', '=', person.userId).executeTakeFirst();
-      if (!guest && call.started_by !== person.userId) throw notFound();
+      if (!guest && call.started_by !== person.userId) {
+        // Whoever sees the lesson (staff of the school, parents of the class) is told why; 404 for everyone else.
+        const lesson = await db.selectFrom('lessons').select(['organization_id', 'class_id']).where('id', '=', call.lesson_id!).executeTakeFirstOrThrow();
+        await requireClassViewer(db, person, lesson.organization_id, lesson.class_id);
+        throw forbidden(notInvitedToLesson);
+      }
       return { person, call, isHost: call.started_by === person.userId };
     }
     const isHost = call.started_by === asMember.person.userId || (call.kind === 'call' && asMember.membership.role === 'admin');
@@ -415,13 +425,16 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     },
 
     /** (Signalling) the device published its media: its feed is announced so the others subscribe. */
-    async setFeed(callId: string, userId: string, connectionId: string, feedId: number | null) {
-      await transaction(db, async (tx) => {
+    async setFeed(callId: string, userId: string, connectionId: string, feedId: number | null): Promise<{ mutedByHost: boolean } | undefined> {
+      return transaction(db, async (tx) => {
         const call = await repository.findCall(tx.db, callId, { forUpdate: true });
         const row = await repository.participant(tx.db, callId, userId);
-        if (!call || call.ended_at || !row || row.state !== 'joined' || row.connection_id !== connectionId) return;
+        if (!call || call.ended_at || !row || row.state !== 'joined' || row.connection_id !== connectionId) return undefined;
         await repository.setMedia(tx.db, callId, userId, { feed_id: feedId });
         await announce(tx, call, 'call.updated');
+        // Read under the call's lock, as the host's mute is written: a mute either came first (and is
+        // said here) or comes after and finds this feed.
+        return { mutedByHost: row.muted_by_host };
       });
     },
 

@@ -116,6 +116,30 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     expect((await currentCall(s.admin, callId)).status).toBe('ended');
   });
 
+  it('keeps someone the host muted silent at the media server from the moment they publish, until allowed to speak', async () => {
+    const admin = await device(s.admin);
+    const teacher = await device(s.classTeacher);
+    const listener = await device(s.verifiedTeacher);
+    const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
+    expect(started.statusCode).toBe(201);
+    const callId = started.json<TCall>().id;
+    closing.push(() => endCall(callId));
+    for (const joiner of [teacher, listener]) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
+    const mute = (muted: boolean) => call<TCall>(t, s.admin, 'POST', `/api/calls/${callId}/participants/${s.classTeacher.userId}/mute`, { muted });
+
+    // Muted before her device published: her feed is muted at the media server before it connects.
+    await mute(true);
+    const { feedId } = await publish(teacher, callId);
+    const { subscriber, streams } = await subscribe(listener, callId, [feedId]);
+    const received = (type: string) => subscriber.receivedByMid.get(streams.find((stream) => stream.type === type)!.mid) ?? 0;
+    await subscriber.waitFor(() => received('video') >= 30, 15_000);
+    expect(received('audio')).toBe(0);
+
+    // Allowed to speak: her audio reaches the others.
+    await mute(false);
+    await subscriber.waitFor(() => received('audio') >= 5, 15_000);
+  });
+
   it('tells a device its media was lost when the room goes at the media server, and not when the call ends', async () => {
     const admin = await device(s.admin);
     const mediaErrors = () => admin.socket.received.filter((message) => message.type === 'signal' && message.name === 'media.error').map((message) => (message as { data: { code: string } }).data.code);

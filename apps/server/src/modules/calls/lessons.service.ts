@@ -48,11 +48,13 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
     return { lesson, person: viewer.identity, isStaff: viewer.isStaff };
   }
 
-  async function toLesson(lesson: LessonRow, withAttendance: boolean): Promise<TLesson> {
-    const [klass, call, guests] = await Promise.all([
+  /** The lesson as `viewerId` sees it: with the attendance for staff once it has ended, and whether they may join. */
+  async function toLesson(lesson: LessonRow, viewerId: string, withAttendance: boolean): Promise<TLesson> {
+    const [klass, call, guests, members] = await Promise.all([
       db.selectFrom('classes').select('name').where('id', '=', lesson.class_id).executeTakeFirstOrThrow(),
       repository.findLessonCall(db, lesson.id),
       db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', lesson.id).execute(),
+      chatMemberIds(db, lesson.chat_id),
     ]);
     const people = new Map((await chatPeople(db, lesson.organization_id, [lesson.teacher_id, ...guests.map((row) => row.user_id)])).map((row) => [row.id, row]));
     const ref = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
@@ -72,6 +74,8 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       startedAt: iso(lesson.started_at),
       endedAt: iso(lesson.ended_at),
       guests: guests.map((row) => ref(row.user_id)),
+      // As calls.service's requireCallMember lets people into the lesson's call.
+      canJoin: viewerId === lesson.teacher_id || members.includes(viewerId) || guests.some((row) => row.user_id === viewerId),
       attendance: withAttendance && lesson.ended_at && call ? await attendanceOf(db, call) : null,
     };
   }
@@ -126,12 +130,12 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
         }
         return row.id;
       });
-      return toLesson((await findLesson(id))!, false);
+      return toLesson((await findLesson(id))!, person.userId, false);
     },
 
     async get(identity: Identity | null, lessonId: string): Promise<TLesson> {
-      const { lesson, isStaff } = await requireLessonViewer(identity, lessonId);
-      return toLesson(lesson, isStaff);
+      const { lesson, person, isStaff } = await requireLessonViewer(identity, lessonId);
+      return toLesson(lesson, person.userId, isStaff);
     },
 
     /** The class's lessons: planned and live ones, and the last ended ones (newest first, 20). */
@@ -140,7 +144,7 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       if (!klass) throw notFound();
       const viewer = await requireClassViewer(db, identity, klass.organization_id, classId);
       const rows = await db.selectFrom('lessons').selectAll().where('class_id', '=', classId).orderBy('created_at', 'desc').limit(20).execute();
-      return Promise.all(rows.map((row) => toLesson(row, viewer.isStaff)));
+      return Promise.all(rows.map((row) => toLesson(row, viewer.identity.userId, viewer.isStaff)));
     },
 
     /** The teacher starts the lesson from this device: its call begins and the class chat says so. */

@@ -1,6 +1,6 @@
 import type { TCall, TSignalName, TSignalPayload } from '@parta/contracts';
 import type { LocalizedText } from '../../platform/http/index.ts';
-import type { MediaPeer, MediaServers } from '../../platform/media/index.ts';
+import { sdpStreams, type MediaPeer, type MediaServers } from '../../platform/media/index.ts';
 import type { BusMessage, DomainClientMessage, EventBus, SocketContext } from '../../platform/realtime/index.ts';
 import type { CallsService } from './calls.service.ts';
 
@@ -105,10 +105,11 @@ export function createCallSignalling(deps: { calls: CallsService; bus: EventBus;
           if (inCall.participant.feed_id === null) {
             const { feedId, answerSdp } = await peer.publish(message.sdp);
             // Stored before the device hears of it: once it has its answer, the call shows its feed.
-            await calls.setFeed(call.id, from.userId, from.connectionId, feedId);
+            const stored = await calls.setFeed(call.id, from.userId, from.connectionId, feedId);
+            // Muted by the host before the feed was stored (read under the lock the mute takes): muted
+            // before its media connects, so not a moment of it is heard. A later mute finds the feed.
+            if (stored?.mutedByHost) await deps.media!.moderate(ref, feedId, { audio: false }, sdpStreams(answerSdp));
             from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId } satisfies TSignalPayload<'media.answer'>);
-            // Muted by the host before this device (re)published: the new feed is muted too.
-            if (inCall.participant.muted_by_host) await deps.media!.moderate(ref, feedId, { audio: false });
           } else {
             const { answerSdp } = await peer.republish(message.sdp);
             from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId: inCall.participant.feed_id } satisfies TSignalPayload<'media.answer'>);

@@ -5,6 +5,7 @@ export {
   createMediaServers,
   feedIsGone,
   roomIsGone,
+  sdpStreams,
   type IceCandidateInit,
   type MediaInstance,
   type MediaPeer,

@@ -68,8 +68,13 @@ export type MediaServers = {
   destroyRoom(ref: MediaRoomRef): Promise<void>;
   /** One participant device's presence in a room: its own Janus session with a publisher handle and (lazily) one multistream subscriber handle. */
   openPeer(ref: MediaRoomRef, options: { display: string }): Promise<MediaPeer>;
-  /** Server-side mute (false) / unmute (true) of a publisher's audio and/or video m-lines (VideoRoom `moderate`). */
-  moderate(ref: MediaRoomRef, feedId: number, media: { audio?: boolean; video?: boolean }): Promise<void>;
+  /**
+   * Server-side mute (false) / unmute (true) of a publisher's audio and/or video m-lines (VideoRoom
+   * `moderate`). `streams`: the publisher's m-lines when known (sdpStreams of its answer), so a feed
+   * is moderated before its media connects; without them they are asked of the media server, which
+   * lists a feed only once its media connected.
+   */
+  moderate(ref: MediaRoomRef, feedId: number, media: { audio?: boolean; video?: boolean }, streams?: ReadonlyArray<{ mid: string; type: MediaStreamType }>): Promise<void>;
   /** Removes a publisher from the room (its peer gets onClosed('kicked')); an unknown feed is fine. */
   kick(ref: MediaRoomRef, feedId: number): Promise<void>;
   /** The room's participants as Janus sees them (feed id, display, publishing or not). */
@@ -181,6 +186,19 @@ export function randomRoomId(): number {
 
 function streamType(value: unknown): MediaStreamType | undefined {
   return value === 'audio' || value === 'video' || value === 'data' ? value : undefined;
+}
+
+/** The m-lines of an SDP with their mids and kinds (`m=application` is data); sections without a mid are left out. */
+export function sdpStreams(sdp: string): Array<{ mid: string; type: MediaStreamType }> {
+  return sdp
+    .split(/\r?\n(?=m=)/)
+    .slice(1)
+    .flatMap((section) => {
+      const kind = /^m=(\w+)/.exec(section)?.[1];
+      const type = streamType(kind === 'application' ? 'data' : kind);
+      const mid = /^a=mid:(\S+)/m.exec(section)?.[1];
+      return type && mid !== undefined ? [{ mid, type }] : [];
+    });
 }
 
 function toOffer(result: { jsep?: { type: string; sdp: string }; streams?: Array<Record<string, unknown>> }, what: string): SubscriptionOffer {
@@ -424,9 +442,9 @@ export async function createMediaServers(options: MediaServersOptions): Promise<
       }
     },
 
-    async moderate(ref, feedId, media) {
+    async moderate(ref, feedId, media, known) {
       const instance = connected(ref.instance);
-      const streams = await publisherStreams(ref, feedId);
+      const streams = known ?? (await publisherStreams(ref, feedId));
       for (const stream of streams) {
         const allowed = stream.type === 'audio' ? media.audio : stream.type === 'video' ? media.video : undefined;
         if (allowed === undefined) continue;

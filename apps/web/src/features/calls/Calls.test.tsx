@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { TCall } from '@parta/contracts';
+import type { TCall, TLesson } from '@parta/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { anna, chat, eventFrame, me, message, stubLayout } from '../../testing/chat-fixtures';
@@ -144,5 +144,43 @@ describe('calls in the web app', () => {
     fireEvent.click(within(lesson).getByText('Посещаемость'));
     expect(lesson.textContent).toContain('Анна Смирнова — 45 мин 0 с');
     expect(lesson.textContent).toContain(`${me.displayName} — не был(а)`);
+  });
+
+  it('offers a live lesson to those who may join it, and tells the others who comes to it', async () => {
+    const lesson = (canJoin: boolean): TLesson => ({
+      id: 'ab000000-0000-4000-8000-0000000000ab',
+      organizationId: 'a0000000-0000-4000-8000-000000000001',
+      classId: 'c1000000-0000-4000-8000-000000000001',
+      className: '5А',
+      chatId: group.id,
+      title: 'Дроби',
+      teacher: anna,
+      scheduledFor: null,
+      waitingRoom: false,
+      status: 'live',
+      callId: ringingCall().id,
+      startedAt: '2026-12-01T09:00:00.000Z',
+      endedAt: null,
+      guests: [],
+      canJoin,
+      attendance: null,
+    });
+    let canJoin = false;
+    chatServer([group], { [group.id]: [] }, ({ method, url }) => {
+      if (method === 'GET' && url === '/api/calls') return { status: 200, body: { calls: [] } };
+      if (method === 'GET' && url === `/api/lessons/${lesson(canJoin).id}`) return { status: 200, body: lesson(canJoin) };
+      return undefined;
+    });
+    const { unmount } = renderApp(`/lessons/${lesson(false).id}`);
+    const card = await screen.findByRole('region', { name: 'Дроби' });
+    expect(await within(card).findByText('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.')).toBeTruthy();
+    expect(within(card).queryByRole('button', { name: 'Присоединиться к уроку' })).toBeNull();
+    unmount();
+
+    canJoin = true;
+    renderApp(`/lessons/${lesson(true).id}`);
+    const again = await screen.findByRole('region', { name: 'Дроби' });
+    expect(await within(again).findByRole('button', { name: 'Присоединиться к уроку' })).toBeTruthy();
+    expect(within(again).queryByText('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.')).toBeNull();
   });
 });

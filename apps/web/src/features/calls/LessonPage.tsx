@@ -46,8 +46,9 @@ export function LessonPage() {
       {data.status !== 'ended' && !inIt && isTeacher && (
         <Button onClick={() => void startLesson(data.id)}>{data.status === 'live' ? t('lessons.rejoin') : t('lessons.start')}</Button>
       )}
-      {data.status === 'live' && data.callId && !inIt && !isTeacher && <Button onClick={() => void join({ id: data.callId! }, true)}>{t('lessons.join')}</Button>}
-      {data.status === 'scheduled' && !isTeacher && <p>{t('lessons.notYet')}</p>}
+      {data.status === 'live' && data.callId && !inIt && !isTeacher && data.canJoin && <Button onClick={() => void join({ id: data.callId! }, true)}>{t('lessons.join')}</Button>}
+      {data.status !== 'ended' && !isTeacher && !data.canJoin && <p>{t('lessons.notInvited')}</p>}
+      {data.status === 'scheduled' && !isTeacher && data.canJoin && <p>{t('lessons.notYet')}</p>}
       {data.attendance && (
         <table className="attendance">
           <caption>{t('lessons.attendance.caption', { present: data.attendance.filter((row) => row.joinedAt).length, total: data.attendance.length })}</caption>
