@@ -27,3 +27,26 @@ export async function within<T>(promise: Promise<T>, timeoutMs: number, what: st
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits until a counter (packets received, say) has stayed the same for `quietMs`, and returns it;
+ * fails after `timeoutMs` if it never stops moving. For "this stopped" checks that do not depend
+ * on how long packets already on their way take to drain.
+ */
+export async function quiet(read: () => number, { quietMs = 500, timeoutMs = 5_000, what = 'the counter to stop' }: { quietMs?: number; timeoutMs?: number; what?: string } = {}): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  let value = read();
+  let since = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = performance.now();
+    const current = read();
+    if (current !== value) {
+      value = current;
+      since = now;
+    } else if (now - since >= quietMs) {
+      return value;
+    }
+    if (now >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (still moving: ${value})`);
+  }
+}

@@ -218,6 +218,8 @@ describe.skipIf(!binary)('a broadcast through the media server (skipped: janus b
     expect(await audience()).toEqual({ viewers: 2, watching: 1 });
     expect((await call<TBroadcast>(t, s.admin, 'GET', `/api/broadcasts/${broadcast.id}`)).viewers).toBe(1);
     // After the timeout (15 s here, 30 s by default) the silent socket is let go with «no media»; the other stays.
+    expect(silent.isOpen).toBe(true);
+    t.clock.advance(15_001);
     expect((await silent.closed).code).toBe(broadcastCloseCodes.noMedia);
     expect(watching.isOpen).toBe(true);
     await waitFor(async () => (await audience()).viewers === 1, { what: 'the silent viewer’s place to be freed', timeoutMs: 5_000 });

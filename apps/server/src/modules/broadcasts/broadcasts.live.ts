@@ -36,7 +36,7 @@ type Live = {
   instance: string | null;
   /** The audience key a viewer is counted as watching under, once its media connected. */
   watchingOn: string | null;
-  /** When a viewer not watching yet was sent an offer (ms, real time): it is let go if its media does not connect. */
+  /** When a viewer not watching yet was sent an offer (ms, on the service's clock): it is let go if its media does not connect. */
   offeredAt: number | null;
   /** When the TURN credentials last sent to the device expire (clock ms; null: none sent yet). */
   iceExpiresAt: number | null;
@@ -516,7 +516,7 @@ export function createBroadcastLive(deps: {
     const names = new Map(feeds.map((feed) => [feed.feedId, feed.speaker]));
     const streams: TBroadcastStream[] = offer.streams.map((stream) => ({ mid: stream.mid, type: stream.type, speaker: names.get(stream.feedId) ?? '' }));
     live.offerId += 1;
-    if (live.role === 'viewer' && live.watchingOn === null) live.offeredAt ??= Date.now();
+    if (live.role === 'viewer' && live.watchingOn === null) live.offeredAt ??= clock.now().getTime();
     send(live, { type: 'offer', offerId: live.offerId, sdp: offer.offerSdp, streams });
   }
 
@@ -869,7 +869,7 @@ export function createBroadcastLive(deps: {
 
   /** Viewers sent an offer whose media did not connect in time are let go: a socket that never takes the media holds no place. */
   function releaseSilentViewers() {
-    const deadline = Date.now() - (deps.mediaConnectTimeoutMs ?? defaultMediaConnectTimeoutMs);
+    const deadline = clock.now().getTime() - (deps.mediaConnectTimeoutMs ?? defaultMediaConnectTimeoutMs);
     for (const set of sockets.values()) {
       for (const live of set) if (live.role === 'viewer' && live.watchingOn === null && live.offeredAt !== null && live.offeredAt < deadline) closeLive(live, broadcastCloseCodes.noMedia, 'media did not connect');
     }

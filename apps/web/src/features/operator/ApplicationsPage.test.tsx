@@ -110,7 +110,8 @@ describe('the operator’s queue of registration requests', () => {
     expect(calls.find((call) => call.url === `/api/operator/applications/${school.id}/approve`)?.body).toEqual({ parentOrganizationId: municipality.id });
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Школа № 5' })).toBeNull());
     expect(screen.getByRole('link', { name: 'Тверской колледж' })).toBeTruthy();
-    expect(document.activeElement).toBe(notice);
+    // Focus moves to the notice in an effect after it renders.
+    await waitFor(() => expect(document.activeElement).toBe(notice));
 
     fireEvent.click(within(filter).getByRole('link', { name: 'Одобренные' }));
     expect(await screen.findByRole('link', { name: 'Школа № 5' })).toBeTruthy();
