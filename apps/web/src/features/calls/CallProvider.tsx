@@ -8,7 +8,7 @@ import { describeCallError } from './call-errors';
 import { CallSession } from './call-session';
 import { CallWindow } from './CallWindow';
 import { declineCall, endCall, fetchIceServers, fetchLiveCalls, joinCall, leaveCall, liveCallsQueryKey, startCall, updateCallMedia } from './calls-api';
-import { startLesson as startLessonCall } from './lessons-api';
+import { classLessonsPrefix, lessonQueryKey, startLesson as startLessonCall } from './lessons-api';
 import { IncomingCall } from './IncomingCall';
 
 type CallsContextValue = {
@@ -149,8 +149,13 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   // Call events: the live list, the active session, and what to announce.
   useEffect(() => {
-    const apply = (call: TCall) => {
+    const apply = (call: TCall, started: boolean) => {
       setLive(call);
+      // A lesson that began or ended: its page and its class's list say so at once.
+      if (call.lessonId && (started || call.status === 'ended')) {
+        void queryClient.invalidateQueries({ queryKey: lessonQueryKey(call.lessonId) });
+        void queryClient.invalidateQueries({ queryKey: classLessonsPrefix });
+      }
       const current = activeRef.current;
       if (current?.call.id !== call.id) return;
       const mine = call.participants.find((participant) => participant.person.id === me.id);
@@ -171,13 +176,13 @@ export function CallProvider({ children }: { children: ReactNode }) {
       current.session.update(call);
       setActive({ call, session: current.session });
     };
-    const offStarted = onEvent('call.started', ({ call }) => apply(call));
-    const offUpdated = onEvent('call.updated', ({ call }) => apply(call));
+    const offStarted = onEvent('call.started', ({ call }) => apply(call, true));
+    const offUpdated = onEvent('call.updated', ({ call }) => apply(call, false));
     return () => {
       offStarted();
       offUpdated();
     };
-  }, [onEvent, setLive, me.id, getConnectionId, leaveActive, t]);
+  }, [onEvent, setLive, me.id, getConnectionId, leaveActive, t, queryClient]);
 
   // Signalling for the active call.
   useEffect(() => {

@@ -146,7 +146,8 @@ describe('calls in the web app', () => {
     expect(lesson.textContent).toContain(`${me.displayName} — не был(а)`);
   });
 
-  it('offers a live lesson to those who may join it, and tells the others who comes to it', async () => {
+  it('offers a live lesson to those who may join it, tells the others who comes to it, and shows at once that it ended', async () => {
+    let status: TLesson['status'] = 'live';
     const lesson = (canJoin: boolean): TLesson => ({
       id: 'ab000000-0000-4000-8000-0000000000ab',
       organizationId: 'a0000000-0000-4000-8000-000000000001',
@@ -157,7 +158,7 @@ describe('calls in the web app', () => {
       teacher: anna,
       scheduledFor: null,
       waitingRoom: false,
-      status: 'live',
+      status,
       callId: ringingCall().id,
       startedAt: '2026-12-01T09:00:00.000Z',
       endedAt: null,
@@ -182,5 +183,12 @@ describe('calls in the web app', () => {
     const again = await screen.findByRole('region', { name: 'Дроби' });
     expect(await within(again).findByRole('button', { name: 'Присоединиться к уроку' })).toBeTruthy();
     expect(within(again).queryByText('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.')).toBeNull();
+
+    // The teacher ends it: the page follows the call's event, not its next poll 15 s later.
+    const socket = connect();
+    status = 'ended';
+    socket.serverSend(eventFrame(11, 'call.updated', { call: ringingCall({ kind: 'lesson', lessonId: lesson(true).id, mode: 'sfu', status: 'ended', endedAt: '2026-12-01T09:45:00.000Z' }) }));
+    await waitFor(() => expect(within(again).queryByRole('button', { name: 'Присоединиться к уроку' })).toBeNull());
+    expect(again.textContent).toContain('завершён');
   });
 });
