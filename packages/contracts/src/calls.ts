@@ -131,6 +131,8 @@ export const ZLesson = z
      * invited staff. Other staff of the school see the lesson but do not come in uninvited.
      */
     canJoin: z.boolean(),
+    /** Whether the signed-in person is in the class chat (the lesson page links to it only then). */
+    inClassChat: z.boolean(),
     /** Who came, when, how long — for the teacher and staff, once it has ended; null otherwise. */
     attendance: z.array(ZLessonAttendance).nullable(),
   })

@@ -76,6 +76,7 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       guests: guests.map((row) => ref(row.user_id)),
       // As calls.service's requireCallMember lets people into the lesson's call.
       canJoin: viewerId === lesson.teacher_id || members.includes(viewerId) || guests.some((row) => row.user_id === viewerId),
+      inClassChat: members.includes(viewerId),
       attendance: withAttendance && lesson.ended_at && call ? await attendanceOf(db, call) : null,
     };
   }

@@ -90,16 +90,16 @@ describe.skipIf(!binary)('video lessons (skipped: janus binary not installed)', 
     expect((await post(s.student, `/api/calls/${callId}/participants/${students[1]!.userId}/admit`)).statusCode).toBe(403);
     for (const student of students) expect((await post(s.classTeacher, `/api/calls/${callId}/participants/${student.userId}/admit`)).statusCode).toBe(200);
     const director = await device(s.director);
-    expect((await call<TLesson>(t, s.director, 'GET', `/api/lessons/${lessonId}`)).canJoin).toBe(true);
+    expect(await call<TLesson>(t, s.director, 'GET', `/api/lessons/${lessonId}`)).toMatchObject({ canJoin: true, inClassChat: false });
     await post(s.director, `/api/calls/${callId}/join`, { connectionId: director.connectionId });
     // Staff who were not invited (and parents of the class) see the lesson but are told they may not come in.
     for (const outsider of [s.verifiedTeacher, s.parent]) {
-      expect((await call<TLesson>(t, outsider, 'GET', `/api/lessons/${lessonId}`)).canJoin).toBe(false);
+      expect(await call<TLesson>(t, outsider, 'GET', `/api/lessons/${lessonId}`)).toMatchObject({ canJoin: false, inClassChat: false });
       const refused = await post(outsider, `/api/calls/${callId}/join`, { connectionId: (await device(outsider)).connectionId });
       expect(refused.statusCode).toBe(403);
       expect(refused.json().error.message).toBe('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.');
     }
-    expect((await call<TLesson>(t, students[0]!, 'GET', `/api/lessons/${lessonId}`)).canJoin).toBe(true);
+    expect(await call<TLesson>(t, students[0]!, 'GET', `/api/lessons/${lessonId}`)).toMatchObject({ canJoin: true, inClassChat: true });
     await post(s.classTeacher, `/api/calls/${callId}/participants/${s.director.userId}/admit`);
 
     // Hands: a queue in raising order; one lowers their own, the teacher lowers another's; nobody raises someone else's.

@@ -164,6 +164,7 @@ describe('calls in the web app', () => {
       endedAt: null,
       guests: [],
       canJoin,
+      inClassChat: canJoin,
       attendance: null,
     });
     let canJoin = false;
@@ -176,12 +177,15 @@ describe('calls in the web app', () => {
     const card = await screen.findByRole('region', { name: 'Дроби' });
     expect(await within(card).findByText('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.')).toBeTruthy();
     expect(within(card).queryByRole('button', { name: 'Присоединиться к уроку' })).toBeNull();
+    // Nor a link to a class chat they are not in.
+    expect(within(card).queryByRole('link', { name: 'Чат класса' })).toBeNull();
     unmount();
 
     canJoin = true;
     renderApp(`/lessons/${lesson(true).id}`);
     const again = await screen.findByRole('region', { name: 'Дроби' });
     expect(await within(again).findByRole('button', { name: 'Присоединиться к уроку' })).toBeTruthy();
+    expect(within(again).getByRole('link', { name: 'Чат класса' }).getAttribute('href')).toBe(`/chats/${group.id}`);
     expect(within(again).queryByText('На урок приходят ученики класса, учитель и сотрудники, которых он пригласил.')).toBeNull();
 
     // The teacher ends it: the page follows the call's event, not its next poll 15 s later.

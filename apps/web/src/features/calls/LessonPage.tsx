@@ -39,9 +39,11 @@ export function LessonPage() {
       <p>
         {t('lessons.facts', { className: data.className, teacher: data.teacher.displayName })} · {statusOf(data)}
       </p>
-      <p>
-        <Link to={`/chats/${data.chatId}`}>{t('lessons.openChat')}</Link>
-      </p>
+      {data.inClassChat && (
+        <p>
+          <Link to={`/chats/${data.chatId}`}>{t('lessons.openChat')}</Link>
+        </p>
+      )}
       {error && <Alert>{error}</Alert>}
       {data.status !== 'ended' && !inIt && isTeacher && (
         <Button onClick={() => void startLesson(data.id)}>{data.status === 'live' ? t('lessons.rejoin') : t('lessons.start')}</Button>
