@@ -32,6 +32,7 @@ export type ParticipantRow = {
   seconds_in: number;
   connection_id: string | null;
   feed_id: number | null;
+  feed_streams: Array<{ mid: string; type: 'audio' | 'video' | 'data' }> | null;
   audio_muted: boolean;
   video_off: boolean;
   screen_sharing: boolean;
@@ -186,7 +187,7 @@ export async function setMedia(
   tx: Executor,
   callId: string,
   userId: string,
-  values: { audio_muted?: boolean; video_off?: boolean; screen_sharing?: boolean; feed_id?: number | null; muted_by_host?: boolean; hand_raised_at?: Date | null },
+  values: { audio_muted?: boolean; video_off?: boolean; screen_sharing?: boolean; feed_id?: number | null; feed_streams?: string | null; muted_by_host?: boolean; hand_raised_at?: Date | null },
 ) {
   await tx.updateTable('call_participants').set(values).where('call_id', '=', callId).where('user_id', '=', userId).execute();
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { transaction, type DB, type Tx } from '../../platform/db/index.ts';
 import { AppError, conflict, forbidden, invalidField, notFound, type Identity, type LocalizedText } from '../../platform/http/index.ts';
-import type { MediaRoomRef, MediaServers } from '../../platform/media/index.ts';
+import type { MediaRoomRef, MediaServers, MediaStreamType } from '../../platform/media/index.ts';
 import type { EventLog } from '../../platform/realtime/index.ts';
 import { requireClassViewer } from '../access/index.ts';
 import { chatMemberIds, chatPeople, postSystemMessage, requireChatMember } from '../chats/index.ts';
@@ -104,13 +104,17 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     return view;
   }
 
-  /** Applies the host's mute at the media server (after commit): the participant's audio reaches nobody. */
-  function moderateAfterCommit(tx: Tx, call: repository.CallRow, feedIds: readonly number[], audio: boolean) {
-    if (!deps.media || !call.media_instance || call.media_room === null || feedIds.length === 0) return;
+  /**
+   * Applies the host's mute at the media server (after commit): the participant's audio reaches
+   * nobody. With the feed's stored m-lines, so a feed whose media is still connecting is reached too.
+   */
+  function moderateAfterCommit(tx: Tx, call: repository.CallRow, rows: readonly repository.ParticipantRow[], audio: boolean) {
+    const feeds = rows.flatMap((row) => (row.feed_id === null ? [] : [{ feedId: row.feed_id, streams: row.feed_streams ?? undefined }]));
+    if (!deps.media || !call.media_instance || call.media_room === null || feeds.length === 0) return;
     const media = deps.media;
     const ref: MediaRoomRef = { instance: call.media_instance, roomId: call.media_room };
     tx.afterCommit(async () => {
-      for (const feedId of feedIds) await media.moderate(ref, feedId, { audio }).catch((error: unknown) => deps.onMediaError?.(error));
+      for (const { feedId, streams } of feeds) await media.moderate(ref, feedId, { audio }, streams).catch((error: unknown) => deps.onMediaError?.(error));
     });
   }
 
@@ -340,7 +344,7 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
         if (!row || row.state !== 'joined') throw conflict({ ru: 'Этого участника нет в звонке.', en: 'This participant is not in the call.' });
         if (userId === call.started_by) throw invalidField('userId', { ru: 'ведущий не выключает микрофон самому себе', en: 'the host does not mute themselves' });
         await repository.setMedia(tx.db, callId, userId, muted ? { muted_by_host: true } : { muted_by_host: false, audio_muted: false, hand_raised_at: null });
-        moderateAfterCommit(tx, call, row.feed_id === null ? [] : [row.feed_id], !muted);
+        moderateAfterCommit(tx, call, [row], !muted);
         return announce(tx, call, 'call.updated');
       });
     },
@@ -359,7 +363,7 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
           .where('state', '=', 'joined')
           .where('user_id', '!=', call.started_by)
           .execute();
-        moderateAfterCommit(tx, call, others.flatMap((row) => (row.feed_id === null ? [] : [row.feed_id])), false);
+        moderateAfterCommit(tx, call, others, false);
         return announce(tx, call, 'call.updated');
       });
     },
@@ -425,12 +429,12 @@ export function createCallsService(deps: { db: Kysely<DB>; clock: Clock; eventLo
     },
 
     /** (Signalling) the device published its media: its feed is announced so the others subscribe. */
-    async setFeed(callId: string, userId: string, connectionId: string, feedId: number | null): Promise<{ mutedByHost: boolean } | undefined> {
+    async setFeed(callId: string, userId: string, connectionId: string, feed: { feedId: number; streams: ReadonlyArray<{ mid: string; type: MediaStreamType }> } | null): Promise<{ mutedByHost: boolean } | undefined> {
       return transaction(db, async (tx) => {
         const call = await repository.findCall(tx.db, callId, { forUpdate: true });
         const row = await repository.participant(tx.db, callId, userId);
         if (!call || call.ended_at || !row || row.state !== 'joined' || row.connection_id !== connectionId) return undefined;
-        await repository.setMedia(tx.db, callId, userId, { feed_id: feedId });
+        await repository.setMedia(tx.db, callId, userId, { feed_id: feed?.feedId ?? null, feed_streams: feed ? JSON.stringify(feed.streams) : null });
         await announce(tx, call, 'call.updated');
         // Read under the call's lock, as the host's mute is written: a mute either came first (and is
         // said here) or comes after and finds this feed.

@@ -116,7 +116,7 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     expect((await currentCall(s.admin, callId)).status).toBe('ended');
   });
 
-  it('keeps someone the host muted silent at the media server from the moment they publish, until allowed to speak', async () => {
+  it('keeps someone the host muted silent at the media server from the moment they publish (muted before, or while their media connects), until allowed to speak', async () => {
     const admin = await device(s.admin);
     const teacher = await device(s.classTeacher);
     const listener = await device(s.verifiedTeacher);
@@ -125,10 +125,10 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     const callId = started.json<TCall>().id;
     closing.push(() => endCall(callId));
     for (const joiner of [teacher, listener]) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
-    const mute = (muted: boolean) => call<TCall>(t, s.admin, 'POST', `/api/calls/${callId}/participants/${s.classTeacher.userId}/mute`, { muted });
+    const mute = (who: SignedIn, muted: boolean) => call<TCall>(t, s.admin, 'POST', `/api/calls/${callId}/participants/${who.userId}/mute`, { muted });
 
     // Muted before her device published: her feed is muted at the media server before it connects.
-    await mute(true);
+    await mute(s.classTeacher, true);
     const { feedId } = await publish(teacher, callId);
     const { subscriber, streams } = await subscribe(listener, callId, [feedId]);
     const received = (type: string) => subscriber.receivedByMid.get(streams.find((stream) => stream.type === type)!.mid) ?? 0;
@@ -136,8 +136,21 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     expect(received('audio')).toBe(0);
 
     // Allowed to speak: her audio reaches the others.
-    await mute(false);
+    await mute(s.classTeacher, false);
     await subscriber.waitFor(() => received('audio') >= 5, 15_000);
+
+    // Muted after his feed was announced and before its media connected (the media server cannot
+    // list its streams yet): the mute reaches it all the same.
+    const publisher = createWeriftPublisher();
+    closing.push(() => publisher.close());
+    listener.socket.send({ type: 'media.publish', callId, sdp: await publisher.offer() });
+    const answer = await nextSignal(listener.socket, 'media.answer');
+    await mute(s.verifiedTeacher, true);
+    await publisher.accept(answer.sdp as string);
+    const heard = await subscribe(teacher, callId, [answer.feedId as number]);
+    const receivedFromHim = (type: string) => heard.subscriber.receivedByMid.get(heard.streams.find((stream) => stream.type === type)!.mid) ?? 0;
+    await heard.subscriber.waitFor(() => receivedFromHim('video') >= 30, 15_000);
+    expect(receivedFromHim('audio')).toBe(0);
   });
 
   it('tells a device its media was lost when the room goes at the media server, and not when the call ends', async () => {

@@ -48,14 +48,25 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
     return { lesson, person: viewer.identity, isStaff: viewer.isStaff };
   }
 
-  /** The lesson as `viewerId` sees it: with the attendance for staff once it has ended, and whether they may join. */
-  async function toLesson(lesson: LessonRow, viewerId: string, withAttendance: boolean): Promise<TLesson> {
-    const [klass, call, guests, members] = await Promise.all([
+  /** Whether someone is a member of a chat now (a lesson's class chat). */
+  async function inChat(chatId: string, userId: string) {
+    const row = await db.selectFrom('chat_members').select('user_id').where('chat_id', '=', chatId).where('user_id', '=', userId).where('left_at', 'is', null).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * The lesson as `viewerId` sees it: with the attendance for staff once it has ended, and whether
+   * they may join. `inClassChat`: whether they are in its class chat, when the caller knows it.
+   */
+  async function toLesson(lesson: LessonRow, viewerId: string, withAttendance: boolean, inClassChat?: boolean): Promise<TLesson> {
+    const [klass, call, guests, member] = await Promise.all([
       db.selectFrom('classes').select('name').where('id', '=', lesson.class_id).executeTakeFirstOrThrow(),
       repository.findLessonCall(db, lesson.id),
       db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', lesson.id).execute(),
-      chatMemberIds(db, lesson.chat_id),
+      inClassChat ?? inChat(lesson.chat_id, viewerId),
     ]);
+    // Removed by the teacher: out of this lesson for good (calls.service's join refuses them).
+    const removed = call ? (await repository.participant(db, call.id, viewerId))?.state === 'removed' : false;
     const people = new Map((await chatPeople(db, lesson.organization_id, [lesson.teacher_id, ...guests.map((row) => row.user_id)])).map((row) => [row.id, row]));
     const ref = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
     const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
@@ -75,8 +86,8 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       endedAt: iso(lesson.ended_at),
       guests: guests.map((row) => ref(row.user_id)),
       // As calls.service's requireCallMember lets people into the lesson's call.
-      canJoin: viewerId === lesson.teacher_id || members.includes(viewerId) || guests.some((row) => row.user_id === viewerId),
-      inClassChat: members.includes(viewerId),
+      canJoin: !removed && (viewerId === lesson.teacher_id || member || guests.some((row) => row.user_id === viewerId)),
+      inClassChat: member,
       attendance: withAttendance && lesson.ended_at && call ? await attendanceOf(db, call) : null,
     };
   }
@@ -145,7 +156,10 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       if (!klass) throw notFound();
       const viewer = await requireClassViewer(db, identity, klass.organization_id, classId);
       const rows = await db.selectFrom('lessons').selectAll().where('class_id', '=', classId).orderBy('created_at', 'desc').limit(20).execute();
-      return Promise.all(rows.map((row) => toLesson(row, viewer.identity.userId, viewer.isStaff)));
+      // The class's lessons share its class chat: whether the viewer is in it is asked once per chat.
+      const membership = new Map<string, Promise<boolean>>();
+      for (const row of rows) if (!membership.has(row.chat_id)) membership.set(row.chat_id, inChat(row.chat_id, viewer.identity.userId));
+      return Promise.all(rows.map(async (row) => toLesson(row, viewer.identity.userId, viewer.isStaff, await membership.get(row.chat_id))));
     },
 
     /** The teacher starts the lesson from this device: its call begins and the class chat says so. */

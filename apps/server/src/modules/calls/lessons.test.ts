@@ -135,6 +135,7 @@ describe.skipIf(!binary)('video lessons (skipped: janus binary not installed)', 
     const back = await post(students[2]!, `/api/calls/${callId}/join`, { connectionId: devices[2]!.connectionId });
     expect(back.statusCode).toBe(403);
     expect(back.json().error.message).toBe('Учитель удалил вас с этого урока.');
+    expect((await call<TLesson>(t, students[2]!, 'GET', `/api/lessons/${lessonId}`)).canJoin).toBe(false);
 
     // A student leaves early; the teacher ends the lesson 10 minutes in.
     t.clock.advance(120_000);

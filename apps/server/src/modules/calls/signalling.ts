@@ -104,14 +104,26 @@ export function createCallSignalling(deps: { calls: CallsService; bus: EventBus;
         return serially(device, from, async (peer) => {
           if (inCall.participant.feed_id === null) {
             const { feedId, answerSdp } = await peer.publish(message.sdp);
-            // Stored before the device hears of it: once it has its answer, the call shows its feed.
-            const stored = await calls.setFeed(call.id, from.userId, from.connectionId, feedId);
+            const streams = sdpStreams(answerSdp);
+            // Stored with its m-lines before the device hears of it: once it has its answer, the call
+            // shows its feed, and a mute from any node reaches it, its media connected or not.
+            const stored = await calls.setFeed(call.id, from.userId, from.connectionId, { feedId, streams });
             // Muted by the host before the feed was stored (read under the lock the mute takes): muted
-            // before its media connects, so not a moment of it is heard. A later mute finds the feed.
-            if (stored?.mutedByHost) await deps.media!.moderate(ref, feedId, { audio: false }, sdpStreams(answerSdp));
+            // before its media connects, so not a moment of it is heard.
+            if (stored?.mutedByHost) {
+              try {
+                await deps.media!.moderate(ref, feedId, { audio: false }, streams);
+              } catch (error) {
+                // Not muted at the media server: the feed is withdrawn (nobody subscribes to it) rather than heard.
+                await calls.setFeed(call.id, from.userId, from.connectionId, null);
+                throw error;
+              }
+            }
             from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId } satisfies TSignalPayload<'media.answer'>);
           } else {
             const { answerSdp } = await peer.republish(message.sdp);
+            // Its m-lines may have changed (a track added): kept for the host's mute.
+            await calls.setFeed(call.id, from.userId, from.connectionId, { feedId: inCall.participant.feed_id, streams: sdpStreams(answerSdp) });
             from.reply('media.answer', { callId: call.id, sdp: answerSdp, feedId: inCall.participant.feed_id } satisfies TSignalPayload<'media.answer'>);
           }
         });

@@ -357,6 +357,8 @@ export type CallParticipantsTable = {
   seconds_in: Generated<number>;
   connection_id: string | null;
   feed_id: BigIntColumn | null;
+  /** The feed's m-lines, `[{ mid, type }]` as JSON (from the media server's answer); null without a feed. */
+  feed_streams: ColumnType<Array<{ mid: string; type: 'audio' | 'video' | 'data' }> | null, string | null | undefined, string | null>;
   audio_muted: Generated<boolean>;
   screen_sharing: Generated<boolean>;
   video_off: Generated<boolean>;

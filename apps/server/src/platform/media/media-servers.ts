@@ -188,12 +188,13 @@ function streamType(value: unknown): MediaStreamType | undefined {
   return value === 'audio' || value === 'video' || value === 'data' ? value : undefined;
 }
 
-/** The m-lines of an SDP with their mids and kinds (`m=application` is data); sections without a mid are left out. */
+/** The m-lines of an SDP with their mids and kinds (`m=application` is data); rejected sections (port 0) and those without a mid are left out. */
 export function sdpStreams(sdp: string): Array<{ mid: string; type: MediaStreamType }> {
   return sdp
     .split(/\r?\n(?=m=)/)
     .slice(1)
     .flatMap((section) => {
+      if (/^m=\w+ 0 /.test(section)) return [];
       const kind = /^m=(\w+)/.exec(section)?.[1];
       const type = streamType(kind === 'application' ? 'data' : kind);
       const mid = /^a=mid:(\S+)/m.exec(section)?.[1];

@@ -74,8 +74,8 @@ async function publishWerift(media: MediaServers, room: { instance: string; room
 }
 
 describe('sdpStreams', () => {
-  it('lists the m-lines with their mids and kinds, data for m=application, leaving out a section without a mid', () => {
-    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=rtcp-mux', 'a=mid:v1', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=mid:2', 'm=video 0 UDP/TLS/RTP/SAVPF 96', ''].join('\r\n');
+  it('lists the m-lines with their mids and kinds, data for m=application, leaving out rejected sections and those without a mid', () => {
+    const sdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=rtcp-mux', 'a=mid:v1', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=mid:2', 'm=audio 0 UDP/TLS/RTP/SAVPF 111', 'a=mid:3', 'm=video 9 UDP/TLS/RTP/SAVPF 96', ''].join('\r\n');
     expect(sdpStreams(sdp)).toEqual([
       { mid: '0', type: 'audio' },
       { mid: 'v1', type: 'video' },
