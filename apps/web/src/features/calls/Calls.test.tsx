@@ -146,9 +146,9 @@ describe('calls in the web app', () => {
     expect(lesson.textContent).toContain(`${me.displayName} — не был(а)`);
   });
 
-  it('offers a live lesson to those who may join it, tells the others who comes to it, and shows at once that it ended', async () => {
+  it('offers a live lesson to those who may join it, tells the others why not (not invited, or removed), and shows at once that it ended', async () => {
     let status: TLesson['status'] = 'live';
-    const lesson = (canJoin: boolean): TLesson => ({
+    const lesson = (canJoin: boolean, inClassChat = canJoin): TLesson => ({
       id: 'ab000000-0000-4000-8000-0000000000ab',
       organizationId: 'a0000000-0000-4000-8000-000000000001',
       classId: 'c1000000-0000-4000-8000-000000000001',
@@ -164,13 +164,14 @@ describe('calls in the web app', () => {
       endedAt: null,
       guests: [],
       canJoin,
-      inClassChat: canJoin,
+      inClassChat,
       attendance: null,
     });
     let canJoin = false;
+    let inClassChat = false;
     chatServer([group], { [group.id]: [] }, ({ method, url }) => {
       if (method === 'GET' && url === '/api/calls') return { status: 200, body: { calls: [] } };
-      if (method === 'GET' && url === `/api/lessons/${lesson(canJoin).id}`) return { status: 200, body: lesson(canJoin) };
+      if (method === 'GET' && url === `/api/lessons/${lesson(canJoin).id}`) return { status: 200, body: lesson(canJoin, inClassChat) };
       return undefined;
     });
     const { unmount } = renderApp(`/lessons/${lesson(false).id}`);
@@ -180,6 +181,13 @@ describe('calls in the web app', () => {
     // Nor a link to a class chat they are not in.
     expect(within(card).queryByRole('link', { name: 'Чат класса' })).toBeNull();
     unmount();
+
+    // A student of the class the teacher removed from this lesson is told so.
+    inClassChat = true;
+    const removed = renderApp(`/lessons/${lesson(false).id}`);
+    expect(await within(await screen.findByRole('region', { name: 'Дроби' })).findByText('Учитель удалил вас с этого урока.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Присоединиться к уроку' })).toBeNull();
+    removed.unmount();
 
     canJoin = true;
     renderApp(`/lessons/${lesson(true).id}`);

@@ -49,7 +49,8 @@ export function LessonPage() {
         <Button onClick={() => void startLesson(data.id)}>{data.status === 'live' ? t('lessons.rejoin') : t('lessons.start')}</Button>
       )}
       {data.status === 'live' && data.callId && !inIt && !isTeacher && data.canJoin && <Button onClick={() => void join({ id: data.callId! }, true)}>{t('lessons.join')}</Button>}
-      {data.status !== 'ended' && !isTeacher && !data.canJoin && <p>{t('lessons.notInvited')}</p>}
+      {/* In the class chat and still not let in: the teacher removed them from this lesson. */}
+      {data.status !== 'ended' && !isTeacher && !data.canJoin && <p>{t(data.inClassChat ? 'lessons.removed' : 'lessons.notInvited')}</p>}
       {data.status === 'scheduled' && !isTeacher && data.canJoin && <p>{t('lessons.notYet')}</p>}
       {data.attendance && (
         <table className="attendance">

@@ -873,6 +873,7 @@ export const en: TranslationResource = {
     join: 'Join the lesson',
     notYet: 'The lesson has not started: the link works once the teacher starts it.',
     notInvited: 'The lesson is for the class, its teacher and the staff the teacher invited.',
+    removed: 'The teacher removed you from this lesson.',
     notFound: 'The lesson was not found or is not available to you.',
     open: 'Open the lesson',
     attendance: { caption: 'Attendance: {{present}} of {{total}} came', who: 'Who', when: 'Came in at', howLong: 'For', absent: 'absent', show: 'Attendance' },
