@@ -58,22 +58,32 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     return { subscriber, streams: offer.streams as Array<{ mid: string; feedId: number; type: string }> };
   }
 
+  /** RTP packets a subscription received on its (first) line of this kind. */
+  const receivedOf = ({ subscriber, streams }: Awaited<ReturnType<typeof subscribe>>, type: string) => subscriber.receivedByMid.get(streams.find((stream) => stream.type === type)!.mid) ?? 0;
+
   const currentCall = (as: SignedIn, callId: string) => call<TCall>(t, as, 'GET', `/api/calls/${callId}`);
   /** Ends a call a failed test left going, so the next test can start one in the same chat. */
   const endCall = async (callId: string) => {
     if ((await currentCall(s.admin, callId)).status !== 'ended') await call(t, s.admin, 'POST', `/api/calls/${callId}/end`);
   };
 
+  /** The administrator starts a video call in the group from `host` (its device); `joiners` join it. Ended after the test if still going. */
+  async function startCall(host: Device, joiners: Device[] = []): Promise<TCall> {
+    const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: host.connectionId }, headers: asUser(s.admin) });
+    expect(started.statusCode).toBe(201);
+    const callId = started.json<TCall>().id;
+    closing.push(() => endCall(callId));
+    for (const joiner of joiners) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
+    return started.json<TCall>();
+  }
+
   it('carries two speakers’ audio and video to a third device, only for feeds of the call, and lets go of a device that leaves', async () => {
     const admin = await device(s.admin);
     const teacher = await device(s.classTeacher);
     const listener = await device(s.verifiedTeacher);
-    const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
-    expect(started.statusCode).toBe(201);
-    const callId = started.json<TCall>().id;
-    closing.push(() => endCall(callId));
-    expect(started.json<TCall>().mode).toBe('sfu');
-    for (const joiner of [teacher, listener]) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
+    const started = await startCall(admin, [teacher, listener]);
+    expect(started.mode).toBe('sfu');
+    const callId = started.id;
 
     const first = await publish(admin, callId);
     const second = await publish(teacher, callId);
@@ -120,24 +130,19 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     const admin = await device(s.admin);
     const teacher = await device(s.classTeacher);
     const listener = await device(s.verifiedTeacher);
-    const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
-    expect(started.statusCode).toBe(201);
-    const callId = started.json<TCall>().id;
-    closing.push(() => endCall(callId));
-    for (const joiner of [teacher, listener]) await call(t, joiner.user, 'POST', `/api/calls/${callId}/join`, { connectionId: joiner.connectionId });
+    const callId = (await startCall(admin, [teacher, listener])).id;
     const mute = (who: SignedIn, muted: boolean) => call<TCall>(t, s.admin, 'POST', `/api/calls/${callId}/participants/${who.userId}/mute`, { muted });
 
     // Muted before her device published: her feed is muted at the media server before it connects.
     await mute(s.classTeacher, true);
     const { feedId } = await publish(teacher, callId);
-    const { subscriber, streams } = await subscribe(listener, callId, [feedId]);
-    const received = (type: string) => subscriber.receivedByMid.get(streams.find((stream) => stream.type === type)!.mid) ?? 0;
-    await subscriber.waitFor(() => received('video') >= 30, 15_000);
-    expect(received('audio')).toBe(0);
+    const hers = await subscribe(listener, callId, [feedId]);
+    await hers.subscriber.waitFor(() => receivedOf(hers, 'video') >= 30, 15_000);
+    expect(receivedOf(hers, 'audio')).toBe(0);
 
     // Allowed to speak: her audio reaches the others.
     await mute(s.classTeacher, false);
-    await subscriber.waitFor(() => received('audio') >= 5, 15_000);
+    await hers.subscriber.waitFor(() => receivedOf(hers, 'audio') >= 5, 15_000);
 
     // Muted after his feed was announced and before its media connected (the media server cannot
     // list its streams yet): the mute reaches it all the same.
@@ -147,26 +152,17 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     const answer = await nextSignal(listener.socket, 'media.answer');
     await mute(s.verifiedTeacher, true);
     await publisher.accept(answer.sdp as string);
-    const heard = await subscribe(teacher, callId, [answer.feedId as number]);
-    const receivedFromHim = (type: string) => heard.subscriber.receivedByMid.get(heard.streams.find((stream) => stream.type === type)!.mid) ?? 0;
-    await heard.subscriber.waitFor(() => receivedFromHim('video') >= 30, 15_000);
-    expect(receivedFromHim('audio')).toBe(0);
+    const his = await subscribe(teacher, callId, [answer.feedId as number]);
+    await his.subscriber.waitFor(() => receivedOf(his, 'video') >= 30, 15_000);
+    expect(receivedOf(his, 'audio')).toBe(0);
   });
 
   it('tells a device its media was lost when the room goes at the media server, and not when the call ends', async () => {
     const admin = await device(s.admin);
     const mediaErrors = () => admin.socket.received.filter((message) => message.type === 'signal' && message.name === 'media.error').map((message) => (message as { data: { code: string } }).data.code);
     const local = () => media.status().find((instance) => instance.local)!;
-    const startCall = async () => {
-      const started = await t.app.inject({ method: 'POST', url: `/api/chats/${group.id}/calls`, payload: { video: true, connectionId: admin.connectionId }, headers: asUser(s.admin) });
-      expect(started.statusCode).toBe(201);
-      const callId = started.json<TCall>().id;
-      closing.push(() => endCall(callId));
-      return callId;
-    };
-
     // The room disappears behind Parta's back (as when its Janus restarts): the device is told.
-    const lostId = await startCall();
+    const lostId = (await startCall(admin)).id;
     await publish(admin, lostId);
     const row = await t.database.db.selectFrom('calls').select(['media_instance', 'media_room']).where('id', '=', lostId).executeTakeFirstOrThrow();
     await media.destroyRoom({ instance: row.media_instance!, roomId: Number(row.media_room) });
@@ -174,7 +170,7 @@ describe.skipIf(!binary)('a group call through the media server (skipped: janus 
     await call(t, s.admin, 'POST', `/api/calls/${lostId}/end`);
 
     // Ending a call destroys its room too, which closes the device's peer: that is no loss to report.
-    const endedId = await startCall();
+    const endedId = (await startCall(admin)).id;
     await publish(admin, endedId);
     const before = mediaErrors().length;
     await call(t, s.admin, 'POST', `/api/calls/${endedId}/end`);

@@ -65,8 +65,8 @@ export function createLessonsService(deps: { db: Kysely<DB>; clock: Clock; event
       db.selectFrom('lesson_guests').select('user_id').where('lesson_id', '=', lesson.id).execute(),
       inClassChat ?? inChat(lesson.chat_id, viewerId),
     ]);
-    // Removed by the teacher: out of this lesson for good (calls.service's join refuses them).
-    const removed = call ? (await repository.participant(db, call.id, viewerId))?.state === 'removed' : false;
+    // Removed by the teacher: out of this lesson for good (calls.service's join refuses them). Asked only while it runs.
+    const removed = call && !lesson.ended_at ? (await repository.participant(db, call.id, viewerId))?.state === 'removed' : false;
     const people = new Map((await chatPeople(db, lesson.organization_id, [lesson.teacher_id, ...guests.map((row) => row.user_id)])).map((row) => [row.id, row]));
     const ref = (id: string) => ({ id, displayName: people.get(id)?.display_name ?? '', verifiedTeacher: Boolean(people.get(id)?.verified) });
     const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
